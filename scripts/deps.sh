@@ -1,0 +1,64 @@
+#!/bin/sh
+# Installs what building, testing and running ferry needs, on Debian/Ubuntu
+# (apt-get) or macOS (Homebrew). Idempotent: already-present packages are skipped.
+#
+#   scripts/deps.sh            build + unit-test dependencies
+#   scripts/deps.sh guests     + what `make guests` needs (dpkg tools, cpio, arm64 arch)
+#   scripts/deps.sh cross      + aarch64 cross toolchain and qemu-user oracle (ISA tests)
+#   scripts/deps.sh bench      + the yardstick (qemu-system-*) and iperf3
+set -e
+
+want="build"
+for a in "$@"; do want="$want $a"; done
+
+deb_pkgs() {
+    for w in $want; do
+        case $w in
+        build)  echo pkg-config make gcc clang libglib2.0-dev libslirp-dev libcapstone-dev \
+                     zlib1g-dev libvdeplug-dev libfdt-dev libcmocka-dev ;;
+        guests) echo cpio gzip dpkg-dev xz-utils zstd kmod ;;
+        cross)  echo gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user-static ;;
+        bench)  echo qemu-system-arm qemu-system-x86 iperf3 ;;
+        esac
+    done
+}
+
+brew_pkgs() {
+    for w in $want; do
+        case $w in
+        build)  echo pkg-config glib libslirp capstone zlib vde dtc cmocka ;;
+        guests) echo cpio xz zstd ;;
+        cross)  echo aarch64-elf-gcc ;;
+        bench)  echo qemu iperf3 ;;
+        esac
+    done
+}
+
+sudo_if_needed() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        echo "deps: need root to run: $*" >&2; exit 1; fi
+}
+
+case "$(uname -s)" in
+Linux)
+    if ! command -v apt-get >/dev/null; then
+        echo "deps: no apt-get here; install by hand: $(deb_pkgs)" >&2; exit 1
+    fi
+    missing=""
+    for p in $(deb_pkgs); do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && exit 0
+    echo "deps: installing$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    sudo_if_needed apt-get update -q >&2 || true
+    sudo_if_needed apt-get install -y -q --no-install-recommends $missing >&2
+    ;;
+Darwin)
+    command -v brew >/dev/null || { echo "deps: Homebrew is required on macOS" >&2; exit 1; }
+    for p in $(brew_pkgs); do brew list "$p" >/dev/null 2>&1 || brew install "$p" >&2; done
+    ;;
+*)
+    echo "deps: unsupported host $(uname -s)" >&2; exit 1 ;;
+esac
