@@ -98,6 +98,10 @@ void device_type_register(const DeviceType *dt);
     REGISTER_AT_STARTUP(var##_register) { device_type_register(&var); }
 const DeviceType *device_type_find(const char *name); /* name or alias */
 bool device_type_is_a(const DeviceType *dt, const DeviceType *ancestor);
+/* False while the model is registered but not implemented yet. */
+bool device_type_implemented(const DeviceType *dt);
+/* All registered types sorted by name, NULL-terminated; caller frees. */
+const DeviceType **device_type_list(void);
 
 /* Allocate with defaults applied; not yet realized. */
 Device *device_new(const char *type_name, Error **errp);
@@ -107,6 +111,9 @@ int device_realize(Device *dev, Bus *bus, Error **errp);
 void device_free(Device *dev); /* unrealized or failed device only */
 /* -device: type (implied key "driver"), id=, bus=, then properties. */
 Device *device_create_from_opts(Opts *o, Error **errp);
+/* The checks that need no other object (model, id, property names and
+ * values), without realizing: run when the command line is parsed. */
+int device_validate_opts(Opts *o, Error **errp);
 Device *device_find(const char *id);
 Device *device_first(void);   /* iterate with dev->next */
 void device_reset_all(void);

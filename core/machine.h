@@ -82,6 +82,11 @@ struct Machine {
     Bus *sysbus;
     void *board;           /* the board's own state */
     RunState state;
+    /* Set by the CPU layer when the machine has vCPUs; NULL otherwise. */
+    void (*cpus_pause)(Machine *m);   /* returns when no vCPU runs guest code */
+    void (*cpus_resume)(Machine *m);
+    void (*cpus_reset)(Machine *m);
+    struct MachineRequests *req;      /* internal to core/machine.c */
 };
 
 Machine *machine_new(const MachineType *mt, Loop *l);
@@ -99,7 +104,11 @@ const char *runstate_name(RunState s);
 /* Thread-safe requests, acted on by the loop thread. */
 void machine_request_reset(Machine *m);
 void machine_request_powerdown(Machine *m); /* ACPI/GPIO power button */
+/* The guest powered off: exits with exit_status, or with -no-shutdown stops
+ * and stays (the monitor still answers). */
 void machine_request_shutdown(Machine *m, int exit_status);
+/* The user asked to quit (monitor `quit`, Ctrl-A x, a signal). */
+void machine_request_quit(Machine *m, int exit_status);
 /* Board hook for the power button; NULL = no button (powerdown refused). */
 void machine_set_powerdown_handler(Machine *m, void (*fn)(void *), void *opaque);
 

@@ -1,10 +1,193 @@
 /*
- * main.c — the ferry binary: parse the command line, build the machine, run.
+ * main.c — the ferry binary: parse the command line, then build and run the
+ * machine in phases, each finding what the earlier ones made:
+ *
+ *   1. parse and check the whole line; answer help requests
+ *   2. chardevs (-chardev), network backends (-netdev, -net, -nic)
+ *   3. serial ports and monitors, then the machine (board, RAM, onboard devices)
+ *   4. -device lines realized; run until the guest or the user ends it
+ *
+ * -device, -netdev, -nic and -net lines are already checked in phase 1, so a
+ * misspelt property is reported even when the board cannot be built.
  */
-#include "core/error.h"
+#include <signal.h>
+#include <unistd.h>
+
+#include "core/chardev.h"
+#include "core/cli.h"
+#include "core/log.h"
+#include "core/monitor.h"
+#include "netback/net.h"
+
+static const char *pidfile_path;
+
+static void pidfile_remove(void)
+{
+    if (pidfile_path)
+        unlink(pidfile_path);
+}
+
+static void pidfile_write(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fatal("-pidfile %s: cannot create: %s", path, strerror(errno));
+    fprintf(f, "%d\n", (int)getpid());
+    fclose(f);
+    pidfile_path = path;
+    exit_hook_add(pidfile_remove);
+}
+
+/* Termination signals become an orderly quit on the loop thread, so the
+ * terminal is restored and files are flushed. */
+static int signal_pipe[2] = {-1, -1};
+static Machine *signal_machine;
+
+static void on_term_signal(int sig)
+{
+    unsigned char b = (unsigned char)sig;
+    if (write(signal_pipe[1], &b, 1) < 0) {
+        /* The pipe is full: a quit is already pending. */
+    }
+}
+
+static void signal_readable(void *opaque)
+{
+    unsigned char b;
+    if (read(signal_pipe[0], &b, 1) == 1) {
+        info_report("terminating on signal %d", b);
+        machine_request_quit(signal_machine, 0);
+    }
+}
+
+static void install_signal_handlers(Machine *m)
+{
+    if (pipe(signal_pipe) < 0)
+        fatal("cannot create signal pipe: %s", strerror(errno));
+    signal_machine = m;
+    loop_set_fd_handler(m->loop, signal_pipe[0], signal_readable, NULL, NULL);
+    struct sigaction sa = {.sa_handler = on_term_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* QEMU's defaults for where the serial console and the monitor go. ferry has
+ * no graphical display, so without -nographic it behaves as with it, except
+ * that -display none sends an unspecified serial nowhere, as QEMU does. */
+static void apply_console_defaults(CliConfig *c)
+{
+    if (c->nodefaults)
+        return;
+    bool has_monitor = c->monitors.n || c->mons.n;
+    if (c->serials.n == 0) {
+        if (c->display_none && !c->nographic)
+            return;
+        c->serials.v = xrealloc(c->serials.v, sizeof(*c->serials.v));
+        c->serials.v[0] = has_monitor ? "stdio" : "mon:stdio";
+        c->serials.n = 1;
+    } else if (!has_monitor && c->nographic) {
+        c->monitors.v = xrealloc(c->monitors.v, sizeof(*c->monitors.v));
+        c->monitors.v[0] = "stdio";
+        c->monitors.n = 1;
+    }
+}
+
+static void add_monitor(Machine *m, Chardev *chr)
+{
+    Error *err = NULL;
+    Monitor *mon = monitor_new(m->loop, chr, &err);
+    if (!mon)
+        fatal_err(err);
+    monitor_set_machine(mon, m);
+}
 
 int main(int argc, char **argv)
 {
     error_set_progname(argv[0]);
-    fatal("nothing implemented yet");
+    Error *err = NULL;
+    CliConfig cfg = {0};
+    CliConfig *c = &cfg;
+
+    if (cli_parse(c, argc, argv, &err) < 0)
+        fatal_err(err);
+    if (cli_answer_help(c, &err)) {
+        if (err)
+            fatal_err(err);
+        return 0;
+    }
+    const MachineType *mt = cli_machine_type(c, &err);
+    if (!mt || cli_validate_machine(c, mt, &err) < 0)
+        fatal_err(err);
+    if (c->mc.cpu_model && strcmp(mt->arch, "none") &&
+        !cpu_model_find(mt->arch, c->mc.cpu_model))
+        fatal("-cpu %s: unknown CPU model for %s (see -cpu help)", c->cpu_arg, mt->arch);
+
+    Loop *loop = loop_new();
+    dev_lock();
+    exit_hook_add(chardev_cleanup_all);
+
+    for (int i = 0; i < c->chardevs.n; i++)
+        if (!chardev_new_from_opts(loop, c->chardevs.v[i], &err))
+            fatal_err(err);
+    for (int i = 0; i < c->netdevs.n; i++)
+        if (netdev_create_from_opts(c->netdevs.v[i], &err) < 0)
+            fatal_err(err);
+    for (int i = 0; i < c->nets.n; i++)
+        if (net_legacy_from_opts(c->nets.v[i], &err) < 0)
+            fatal_err(err);
+    for (int i = 0; i < c->nics.n; i++) {
+        bool none;
+        if (nic_create_from_opts(c->nics.v[i], &none, &err) < 0)
+            fatal_err(err);
+        c->nic_none |= none;
+    }
+
+    Machine *m = machine_new(mt, loop);
+    m->cfg = c->mc;
+    apply_console_defaults(c);
+    for (int i = 0; i < c->serials.n; i++) {
+        char label[32];
+        snprintf(label, sizeof(label), "serial%d", i);
+        Chardev *chr = chardev_new_from_spec(loop, label, c->serials.v[i], &err);
+        if (!chr && err)
+            fatal_err(err);
+        m->cfg.serial[i] = chr;
+        m->cfg.n_serial = i + 1;
+        if (chr && !strncmp(c->serials.v[i], "mon:", 4))
+            add_monitor(m, chr);
+    }
+    for (int i = 0; i < c->monitors.n; i++) {
+        char label[32];
+        snprintf(label, sizeof(label), "compat_monitor%d", i);
+        Chardev *chr = chardev_new_from_spec(loop, label, c->monitors.v[i], &err);
+        if (!chr && err)
+            fatal_err(err);
+        if (chr)
+            add_monitor(m, chr);
+    }
+    for (int i = 0; i < c->mons.n; i++) {
+        const char *id = opts_get(c->mons.v[i], "chardev");
+        Chardev *chr = chardev_find(id);
+        if (!chr)
+            fatal("-mon %s: no -chardev with id '%s'", c->mons.v[i]->text, id);
+        add_monitor(m, chr);
+    }
+
+    if (machine_init(m, &err) < 0)
+        fatal_err(err);
+    for (int i = 0; i < c->devices.n; i++)
+        if (!device_create_from_opts(c->devices.v[i], &err))
+            fatal_err(err);
+    if (c->pidfile)
+        pidfile_write(c->pidfile);
+
+    install_signal_handlers(m);
+    int status = machine_run(m);
+    dev_unlock();
+    exit_hooks_run();
+    log_flush();
+    return status;
 }

@@ -13,6 +13,7 @@
 #include "core/chardev.h"
 
 typedef struct Monitor Monitor;
+typedef struct Machine Machine;
 
 typedef struct MonitorCommand {
     const char *name;
@@ -28,6 +29,10 @@ void monitor_register(const MonitorCommand *cmd);
     REGISTER_AT_STARTUP(var##_register) { monitor_register(&var); }
 
 Monitor *monitor_new(Loop *l, Chardev *chr, Error **errp);
+/* The machine that stop/cont/system_reset/info qtree... act on; commands
+ * that need one answer "no machine" while it is NULL. */
+void monitor_set_machine(Monitor *mon, Machine *m);
+Machine *monitor_machine(Monitor *mon);
 void monitor_printf(Monitor *mon, const char *fmt, ...) PRINTF_FMT(2, 3);
 /* A FILE that writes to the monitor, for print functions that take FILE *
  * (as_print_tree, ...); flushed after each command. */
