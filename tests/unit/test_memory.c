@@ -654,6 +654,10 @@ static void test_container_clipping_and_merging(void **state)
     assert_range(as, 0x100000, big, 0x100000, 0x2000, 0);
     assert_null(as_lookup(as, 0x102000));
     assert_range(as, 0x104000, big, 0x104000, 0x2000, 0x2000);
+    /* Adjacent in the guest but swapped in the region: two ranges. */
+    mr_set_address(a1, 0x106000);
+    assert_range(as, 0x104000, big, 0x104000, 0x2000, 0x2000);
+    assert_range(as, 0x106000, big, 0x106000, 0x2000, 0);
 
     /* Disabling the container hides its children. */
     mr_set_enabled(box, false);
