@@ -840,18 +840,27 @@ static void test_concurrent_lookup(void **state)
 
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, race_reader, &rc), 0);
-    for (int i = 0; i < 20000; i++) {
+    /* Overlap for real: start moving once the reader runs, and keep on
+     * until it has looked up a good while alongside (bounded, as every
+     * move leaves a retired view until the reclaim below). */
+    while (atomic_load(&rc.lookups) == 0)
+        sched_yield();
+    long first = atomic_load(&rc.lookups);
+    int moves = 0;
+    for (int i = 0; i < 100000; i++, moves++) {
         mr_set_address(rc.bar, (i & 1) ? BAR_B : BAR_A);
         if (i % 7 == 0)
             mr_set_enabled(rc.bar, i % 14 != 0);
+        if (i >= 20000 && atomic_load(&rc.lookups) - first > 200000)
+            break;
     }
-    /* Give the reader a share of the changes even on a loaded machine. */
-    while (atomic_load(&rc.lookups) < 100000)
-        sched_yield();
+    long during = atomic_load(&rc.lookups) - first;
     atomic_store(&rc.stop, true);
     pthread_join(th, NULL);
     assert_int_equal(atomic_load(&rc.bad), 0);
     assert_true(atomic_load(&rc.saw_bar) > 0);
+    assert_true(moves >= 20000);
+    assert_true(during > 0);
 
     mem_reclaim_retired();
     as_free(rc.as);
