@@ -15,7 +15,8 @@
  * the old one, freed by mem_reclaim_retired() (called by the vCPU thread at a
  * point where it holds no FlatRange pointer, with the device lock held), so
  * the vCPU thread may look up without the lock. Listeners registered with
- * as_add_listener() run after every rebuild (the translator flushes its TLBs).
+ * as_add_listener() run after every rebuild that changed the view (the
+ * translator flushes its TLBs).
  *
  * MMIO: a region's MemOps says which access sizes the device implements;
  * larger accesses are split into several, smaller ones are widened
@@ -65,13 +66,17 @@ typedef enum {
     MR_CONTAINER,
     MR_RAM,
     MR_ROM,   /* RAM the guest can read and execute; guest writes are ignored
-                 (logged); the board/loader fills it through mr_ram_ptr() */
+                 (logged) and complete with MEMTX_OK, as on a real bus; DMA
+                 may read it but not write it; the board/loader fills it
+                 through mr_ram_ptr() */
     MR_MMIO,
     MR_ALIAS,
 } MemoryRegionKind;
 
 typedef struct MemoryRegion MemoryRegion;
 typedef struct AddressSpace AddressSpace;
+
+/* A size of UINT64_MAX stands for the whole 2^64 space (a root container). */
 
 MemoryRegion *mr_new_container(const char *name, uint64_t size);
 MemoryRegion *mr_new_ram(const char *name, uint64_t size, Error **errp);
@@ -81,7 +86,10 @@ MemoryRegion *mr_new_mmio(const char *name, uint64_t size, const MemOps *ops,
 /* A window [offset, offset+size) of target, mappable elsewhere. */
 MemoryRegion *mr_new_alias(const char *name, MemoryRegion *target,
                            uint64_t offset, uint64_t size);
-/* Frees a region that is not mapped anywhere (and its RAM). */
+/* Frees a region that is not mapped anywhere (and its RAM): not a subregion,
+ * not an address space's root, not an alias's target. A container's children
+ * are left unmapped, not freed. RAM, ROM and MMIO regions may still be named
+ * by a reader's FlatRange, so their memory goes at mem_reclaim_retired(). */
 void mr_free(MemoryRegion *mr);
 
 void mr_add_subregion(MemoryRegion *parent, hwaddr offset, MemoryRegion *child,
