@@ -22,18 +22,25 @@
 #ifndef FERRY_LOOP_H
 #define FERRY_LOOP_H
 
+#include <time.h>
+
 #include "core/common.h"
 
 typedef struct Loop Loop;
 typedef struct Timer Timer;
 typedef struct BH BH;
 
+/* <time.h> defines CLOCK_REALTIME as a macro (0 on Linux and macOS), so it
+ * cannot also be an enumerator: the enumerator has another name, and
+ * CLOCK_REALTIME written in ferry code expands to the same value 0. */
 typedef enum {
-    CLOCK_REALTIME,
+    LOOP_CLOCK_REALTIME = 0,
     CLOCK_VIRTUAL,
     CLOCK_HOST,
     CLOCK__COUNT
 } ClockType;
+_Static_assert(CLOCK_REALTIME == LOOP_CLOCK_REALTIME,
+               "the host's CLOCK_REALTIME must be 0 to double as ferry's");
 
 typedef void IOHandler(void *opaque);
 typedef void TimerCb(void *opaque);
