@@ -28,6 +28,12 @@ void monitor_register(const MonitorCommand *cmd);
     REGISTER_AT_STARTUP(var##_register) { monitor_register(&var); }
 
 Monitor *monitor_new(Loop *l, Chardev *chr, Error **errp);
+void monitor_free(Monitor *mon); /* detaches from the chardev */
+/* The machine that stop/cont/quit/info mtree/... act on; commands that
+ * need one answer "no machine" while it is NULL. */
+struct Machine;
+void monitor_set_machine(Monitor *mon, struct Machine *m);
+struct Machine *monitor_machine(Monitor *mon);
 void monitor_printf(Monitor *mon, const char *fmt, ...) PRINTF_FMT(2, 3);
 /* A FILE that writes to the monitor, for print functions that take FILE *
  * (as_print_tree, ...); flushed after each command. */
