@@ -591,10 +591,21 @@ Chardev *chardev_new_from_opts(Loop *l, Opts *o, Error **errp)
         free(names);
         return NULL;
     }
-    const ChrBackend *be = chardev_backend_find(name);
+    /* QEMU's other name for ringbuf. */
+    const ChrBackend *be = chardev_backend_find(!strcmp(name, "memory") ? "ringbuf" : name);
     if (!be || be->internal) {
+        /* QEMU backends ferry does not have (yet) are named as such. */
+        static const char *const later[] = {
+            "udp", "serial", "tty", "parallel", "parport", "vc", "console",
+            "msmouse", "braille", "wctablet", "testdev", "spicevmc", "spiceport",
+            "qemu-vdagent", "dbus",
+        };
+        bool known = false;
+        for (size_t i = 0; i < ARRAY_SIZE(later); i++)
+            known |= !strcmp(later[i], name);
         char *names = backend_names();
-        error_setg(errp, "%s: unknown backend '%s' (valid: %s)", opt, name, names);
+        error_setg(errp, "%s: %s backend '%s' (valid: %s)", opt,
+                   known ? "not implemented yet:" : "unknown", name, names);
         free(names);
         return NULL;
     }
@@ -606,6 +617,10 @@ Chardev *chardev_new_from_opts(Loop *l, Opts *o, Error **errp)
     if (!id_wellformed(id)) {
         error_setg(errp, "%s: invalid id '%s' (an id starts with a letter, then "
                    "letters, digits, '-', '.', '_')", opt, id);
+        return NULL;
+    }
+    if (chardev_find(id)) {
+        error_setg(errp, "%s: duplicate id '%s'", opt, id);
         return NULL;
     }
     bool mux = false;
@@ -741,8 +756,7 @@ static Chardev *spec_create(Loop *l, const char *opt, const char *id, bool mux,
         return spec_socket(l, opt, id, mux, spec, true, errp);
 
     static const char *const later[] = {"telnet:", "udp:", "vc", "tty:", "serial:",
-                                        "parport:", "/dev/", "msmouse", "braille",
-                                        "ringbuf:", "memory"};
+                                        "parport:", "/dev/", "msmouse", "braille"};
     for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
         if (!strncmp(spec, later[i], strlen(later[i]))) {
             error_setg(errp, "%s %s: not implemented yet (valid: %s)", opt, spec,

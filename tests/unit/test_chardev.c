@@ -841,8 +841,8 @@ static void test_mux_flow_control(void **state)
     run_for(t->l, 100 * MS);
     assert_int_equal(m.b->len, 0);
 
-    /* Escapes are still read while b is full? No: the mux only reads what
-     * b can queue, so the bytes wait in order; a refill delivers them all. */
+    /* The mux reads only what b's queue holds, so the rest waits in the
+     * kernel, in order; refilling b's budget delivers all of it. */
     int64_t start = host_monotonic_ns();
     while (m.b->len < (int)sizeof(data) && host_monotonic_ns() - start < 3000 * MS) {
         m.b->budget = 1000;
@@ -1240,6 +1240,8 @@ static void test_opts_errors(void **state)
         {"nosuch,id=x", "-chardev: unknown backend 'nosuch' (valid: file, null, pipe, pty, "
                         "ringbuf, socket, stdio)"},
         {"mux,id=x", "unknown backend 'mux'"},
+        {"udp,id=x", "-chardev: not implemented yet: backend 'udp' (valid: file,"},
+        {"vc,id=x", "not implemented yet"},
         {"fd,id=x", "unknown backend 'fd'"},
         {"null", "parameter 'id' is missing"},
         {"null,id=1x", "invalid id '1x'"},
@@ -1296,6 +1298,13 @@ static void test_opts_create(void **state)
     free(s);
     free(text);
     free(path);
+
+    assert_null(from_opts(t, "null,id=r", &err));
+    expect_error(err, "-chardev: duplicate id 'r'");
+    err = NULL;
+    Chardev *mem = from_opts(t, "memory,id=mem,size=1K", &err);
+    assert_non_null(mem);
+    assert_string_equal(chardev_filename(mem), "ringbuf");
 
     Chardev *m = from_opts(t, "null,id=m,mux=on", &err);
     assert_non_null(m);
