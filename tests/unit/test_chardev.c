@@ -413,8 +413,10 @@ static void test_output_queue(void **state)
     T *t = *state;
     int peer;
     Chardev *c = fd_chardev(t->l, "c0", &peer);
+    /* Small kernel buffers on both ends, so the kernel cannot take it all. */
     int small = 4096;
     setsockopt(peer, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    setsockopt(c->out_fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
 
     /* The peer does not read: output queues instead of blocking. */
     size_t total = 300 * 1024;
@@ -949,6 +951,10 @@ static void test_pty(void **state)
     char msg[256] = "";
     ssize_t n = read(p[0], msg, sizeof(msg) - 1);
     close(p[0]);
+    if (!c && strstr(error_get_msg(err), "cannot create a pty")) {
+        error_free(err);
+        skip(); /* a sandbox without /dev/ptmx */
+    }
     assert_non_null(c);
     assert_true(n > 0);
     msg[n] = 0;
@@ -1069,7 +1075,8 @@ typedef struct {
 static void stdio_start(StdioKid *k, const char *spec)
 {
     k->master = posix_openpt(O_RDWR | O_NOCTTY);
-    assert_true(k->master >= 0);
+    if (k->master < 0)
+        skip(); /* a sandbox without /dev/ptmx */
     assert_int_equal(grantpt(k->master), 0);
     assert_int_equal(unlockpt(k->master), 0);
     k->slave = open(ptsname(k->master), O_RDWR | O_NOCTTY);
