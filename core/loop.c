@@ -571,25 +571,37 @@ bool loop_run_once(Loop *l, int64_t timeout_ns)
             timeout = d;
     }
 
-    l->walking++;
     int n = 1;
     for (FdNode *f = l->fds; f; f = f->next)
         n++;
-    grow_pollset(l, n);
-    l->pfds[0] = (struct pollfd){.fd = l->kick_r, .events = POLLIN};
-    l->pnodes[0] = NULL;
+    /* A handler that runs the loop itself (nested) must not overwrite the
+     * poll set its caller is still walking: it gets its own. */
+    bool nested = l->walking > 0;
+    struct pollfd *pfds;
+    FdNode **pnodes;
+    if (nested) {
+        pfds = xmalloc(n * sizeof(*pfds));
+        pnodes = xmalloc(n * sizeof(*pnodes));
+    } else {
+        grow_pollset(l, n);
+        pfds = l->pfds;
+        pnodes = l->pnodes;
+    }
+    l->walking++;
+    pfds[0] = (struct pollfd){.fd = l->kick_r, .events = POLLIN};
+    pnodes[0] = NULL;
     n = 1;
     for (FdNode *f = l->fds; f; f = f->next) {
         if (f->deleted)
             continue;
         short ev = (f->read ? POLLIN : 0) | (f->write ? POLLOUT : 0);
-        l->pfds[n] = (struct pollfd){.fd = f->fd, .events = ev};
-        l->pnodes[n] = f;
+        pfds[n] = (struct pollfd){.fd = f->fd, .events = ev};
+        pnodes[n] = f;
         n++;
     }
 
     dev_unlock();
-    int r = do_poll(l->pfds, n, timeout);
+    int r = do_poll(pfds, n, timeout);
     int saved_errno = errno;
     dev_lock();
 
@@ -598,11 +610,11 @@ bool loop_run_once(Loop *l, int64_t timeout_ns)
         abort();
     }
     if (r > 0) {
-        if (l->pfds[0].revents)
+        if (pfds[0].revents)
             drain_kick(l);
         for (int i = 1; i < n; i++) {
-            short rev = l->pfds[i].revents;
-            FdNode *f = l->pnodes[i];
+            short rev = pfds[i].revents;
+            FdNode *f = pnodes[i];
             if (!rev)
                 continue;
             if (rev & POLLNVAL) {
@@ -628,6 +640,10 @@ bool loop_run_once(Loop *l, int64_t timeout_ns)
     }
     l->walking--;
     free_deleted_fds(l);
+    if (nested) {
+        free(pfds);
+        free(pnodes);
+    }
 
     if (run_timers(l))
         ran = true;

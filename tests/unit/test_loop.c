@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -490,6 +491,11 @@ static void test_loop_quit_status(void **state)
 
 /* ---- fd handlers --------------------------------------------------------- */
 
+static void write_all_fd(int fd, const char *s)
+{
+    assert_int_equal(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+}
+
 typedef struct {
     Loop *l;
     int fd;
@@ -620,6 +626,77 @@ static void test_fd_write_handler(void **state)
     close(p[1]);
 }
 
+typedef struct NestCtx {
+    Loop *l;
+    int fd;
+    int calls;
+    int nested_ran;
+    int (*extra)[2];
+    struct NestCtx *other;
+} NestCtx;
+
+static void other_read_cb(void *opaque);
+
+static void nest_read_cb(void *opaque)
+{
+    NestCtx *c = opaque;
+    char buf[16];
+    c->calls++;
+    if (read(c->fd, buf, sizeof(buf)) <= 0)
+        return;
+    /* More fds than the outer poll set holds, then the loop run from
+     * inside this handler: the inner run needs a bigger poll set and must
+     * not reallocate the one the outer run is still walking. */
+    for (int i = 0; i < 8; i++)
+        loop_set_fd_handler(c->l, c->extra[i][0], other_read_cb, NULL, c->other);
+    if (c->calls == 1)
+        c->nested_ran = loop_run_once(c->l, 0);
+}
+
+static void other_read_cb(void *opaque)
+{
+    NestCtx *c = opaque;
+    char buf[16];
+    c->calls++;
+    (void)!read(c->fd, buf, sizeof(buf));
+}
+
+static void test_nested_run_once(void **state)
+{
+    Loop *l = *state;
+    int a[2], b[2];
+    assert_int_equal(pipe(a), 0);
+    assert_int_equal(pipe(b), 0);
+    fcntl(a[0], F_SETFL, O_NONBLOCK);
+    fcntl(b[0], F_SETFL, O_NONBLOCK);
+    int extra[8][2];
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(pipe(extra[i]), 0);
+    NestCtx cb = {l, b[0], 0, 0, NULL, NULL};
+    NestCtx ca = {l, a[0], 0, 0, extra, &cb};
+    /* b first: the loop polls newest first, so a (which nests) runs
+     * before b is looked at in the outer poll set. */
+    loop_set_fd_handler(l, b[0], other_read_cb, NULL, &cb);
+    loop_set_fd_handler(l, a[0], nest_read_cb, NULL, &ca);
+    write_all_fd(a[1], "a");
+    write_all_fd(b[1], "b");
+    loop_run_once(l, 1000 * MS);
+    assert_int_equal(ca.calls, 1);
+    assert_true(ca.nested_ran || cb.calls >= 1);
+    assert_true(cb.calls >= 1);
+    loop_set_fd_handler(l, a[0], NULL, NULL, NULL);
+    loop_set_fd_handler(l, b[0], NULL, NULL, NULL);
+    for (int i = 0; i < 8; i++) {
+        loop_set_fd_handler(l, extra[i][0], NULL, NULL, NULL);
+        close(extra[i][0]);
+        close(extra[i][1]);
+    }
+    close(a[0]);
+    close(a[1]);
+    close(b[0]);
+    close(b[1]);
+}
+
 static void *thread_add_fd(void *opaque)
 {
     FdCtx *c = opaque;
@@ -685,6 +762,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fd_handler_removes_other_ready, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fd_write_handler, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fd_added_from_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nested_run_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dev_lock_held, setup, teardown),
     };
     return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
