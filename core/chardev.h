@@ -44,12 +44,17 @@ typedef int ChrCanRead(void *opaque);
 typedef void ChrRead(void *opaque, const uint8_t *buf, int len);
 typedef void ChrEventCb(void *opaque, ChrEvent event);
 
-/* -chardev TYPE,id=ID,... ; the Opts' implied key is "backend". */
+/* -chardev TYPE,id=ID,... ; the Opts' implied key is "backend".
+ * "help" (or TYPE,help) prints the choices to stdout and returns NULL
+ * without setting *errp. */
 Chardev *chardev_new_from_opts(Loop *l, Opts *o, Error **errp);
 /* -serial/-monitor/-parallel style spec; label becomes the id
  * ("serial0", "monitor0"). "none" returns NULL without error. */
 Chardev *chardev_new_from_spec(Loop *l, const char *label, const char *spec,
                                Error **errp);
+/* True for a legacy "mon:..." spec (-serial mon:stdio): the caller puts a
+ * monitor on it (monitor_new) before the device frontend attaches. */
+bool chardev_wants_monitor(const Chardev *chr);
 Chardev *chardev_find(const char *id);
 const char *chardev_id(const Chardev *chr);
 const char *chardev_filename(const Chardev *chr); /* e.g. "pty:/dev/pts/3" */
@@ -67,7 +72,13 @@ int chr_write(Chardev *chr, const uint8_t *buf, int len);
 void chr_accept_input(Chardev *chr);
 bool chr_is_connected(const Chardev *chr);
 
-/* Restore terminals and close everything (also registered as an exit hook). */
+/* What Ctrl-A x does. Without a handler it is loop_quit(l, 0); main points
+ * it at machine_request_quit() so the vCPUs stop first. */
+void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque);
+void chardev_request_quit(Loop *l);
+
+/* Restore terminals and close everything. The terminal is also restored by
+ * itself on exit(), fatal() (exit hook) and fatal signals. */
 void chardev_cleanup_all(void);
 
 #endif

@@ -15,7 +15,7 @@
 #include "core/log.h"
 #include "netback/net.h"
 
-#define FERRY_VERSION "0.1.0"
+#include "core/version.h"
 
 typedef int OptHandler(CliConfig *c, const char *opt, const char *arg, Error **errp);
 

@@ -11,16 +11,18 @@
  * A timer_mod() from a vCPU that moves the earliest deadline kicks the loop.
  *
  * Clocks:
- *   CLOCK_REALTIME  host monotonic time; always runs.
- *   CLOCK_VIRTUAL   guest time: follows host monotonic time while the machine
+ *   CLK_REALTIME    host monotonic time; always runs.
+ *   CLK_VIRTUAL     guest time: follows host monotonic time while the machine
  *                   runs, stands still while it is stopped (stop/-S); its
  *                   timers do not fire while stopped.
- *   CLOCK_HOST      host wall-clock time (RTCs).
+ *   CLK_HOST        host wall-clock time (RTCs).
  *
  * Portable: poll() only (builds on Linux and macOS). The kick is a self-pipe.
  */
 #ifndef FERRY_LOOP_H
 #define FERRY_LOOP_H
+
+#include <time.h>
 
 #include "core/common.h"
 
@@ -28,11 +30,12 @@ typedef struct Loop Loop;
 typedef struct Timer Timer;
 typedef struct BH BH;
 
+/* CLK_ rather than CLOCK_: <time.h> owns the CLOCK_* names. */
 typedef enum {
-    CLOCK_REALTIME,
-    CLOCK_VIRTUAL,
-    CLOCK_HOST,
-    CLOCK__COUNT
+    CLK_REALTIME,
+    CLK_VIRTUAL,
+    CLK_HOST,
+    CLK__COUNT
 } ClockType;
 
 typedef void IOHandler(void *opaque);

@@ -74,25 +74,52 @@ static void install_signal_handlers(Machine *m)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* QEMU's defaults for where the serial console and the monitor go. ferry has
- * no graphical display, so without -nographic it behaves as with it, except
- * that -display none sends an unspecified serial nowhere, as QEMU does. */
+/* Does the line already put something on stdio? */
+static bool stdio_claimed(CliConfig *c)
+{
+    for (int i = 0; i < c->monitors.n; i++)
+        if (strstr(c->monitors.v[i], "stdio"))
+            return true;
+    for (int i = 0; i < c->chardevs.n; i++) {
+        const char *b = opts_get(c->chardevs.v[i], "backend");
+        if (b && !strcmp(b, "stdio"))
+            return true;
+    }
+    return false;
+}
+
+/* QEMU's defaults for where the serial console and the monitor go. QEMU
+ * sends an unplaced serial port to a graphical console; ferry has none, so
+ * the serial port goes to stdio when nothing else claimed it (with the
+ * monitor muxed in when no monitor was asked for), and nowhere under
+ * -display none, as in QEMU. -nographic with a -serial puts the monitor on
+ * stdio, as QEMU does. */
 static void apply_console_defaults(CliConfig *c)
 {
     if (c->nodefaults)
         return;
     bool has_monitor = c->monitors.n || c->mons.n;
     if (c->serials.n == 0) {
-        if (c->display_none && !c->nographic)
+        if ((c->display_none && !c->nographic) || stdio_claimed(c))
             return;
         c->serials.v = xrealloc(c->serials.v, sizeof(*c->serials.v));
         c->serials.v[0] = has_monitor ? "stdio" : "mon:stdio";
         c->serials.n = 1;
-    } else if (!has_monitor && c->nographic) {
+    } else if (!has_monitor && c->nographic && !stdio_claimed(c)) {
+        bool serial_on_stdio = false;
+        for (int i = 0; i < c->serials.n; i++)
+            serial_on_stdio |= strstr(c->serials.v[i], "stdio") != NULL;
+        if (serial_on_stdio)
+            return;
         c->monitors.v = xrealloc(c->monitors.v, sizeof(*c->monitors.v));
         c->monitors.v[0] = "stdio";
         c->monitors.n = 1;
     }
+}
+
+static void quit_machine(void *opaque)
+{
+    machine_request_quit(opaque, 0);
 }
 
 static void add_monitor(Machine *m, Chardev *chr)
@@ -147,6 +174,7 @@ int main(int argc, char **argv)
 
     Machine *m = machine_new(mt, loop);
     m->cfg = c->mc;
+    chardev_set_quit_handler(quit_machine, m);
     apply_console_defaults(c);
     for (int i = 0; i < c->serials.n; i++) {
         char label[32];
@@ -156,7 +184,9 @@ int main(int argc, char **argv)
             fatal_err(err);
         m->cfg.serial[i] = chr;
         m->cfg.n_serial = i + 1;
-        if (chr && !strncmp(c->serials.v[i], "mon:", 4))
+        /* The monitor attaches before the board's UART, which then takes
+         * the mux focus: the console shows the guest first. */
+        if (chr && chardev_wants_monitor(chr))
             add_monitor(m, chr);
     }
     for (int i = 0; i < c->monitors.n; i++) {

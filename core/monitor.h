@@ -29,8 +29,9 @@ void monitor_register(const MonitorCommand *cmd);
     REGISTER_AT_STARTUP(var##_register) { monitor_register(&var); }
 
 Monitor *monitor_new(Loop *l, Chardev *chr, Error **errp);
-/* The machine that stop/cont/system_reset/info qtree... act on; commands
- * that need one answer "no machine" while it is NULL. */
+void monitor_free(Monitor *mon); /* detaches from the chardev */
+/* The machine that stop/cont/quit/info mtree/... act on; commands that
+ * need one answer "no machine" while it is NULL. */
 void monitor_set_machine(Monitor *mon, Machine *m);
 Machine *monitor_machine(Monitor *mon);
 void monitor_printf(Monitor *mon, const char *fmt, ...) PRINTF_FMT(2, 3);
