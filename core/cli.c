@@ -295,34 +295,38 @@ out:
 
 /* ---- boot ---------------------------------------------------------------- */
 
+/* Options that name a file the board reads (-kernel, -initrd, -dtb, -bios):
+ * checked for readability now, so a typo is reported before anything runs. */
+static int set_path(const char **field, const char *opt, const char *arg, Error **errp)
+{
+    *field = arg;
+    return check_readable(opt, arg, errp);
+}
+
 static int opt_kernel(CliConfig *c, const char *opt, const char *arg, Error **errp)
 {
-    c->mc.kernel = arg;
-    return check_readable(opt, arg, errp);
+    return set_path(&c->mc.kernel, opt, arg, errp);
 }
 
 static int opt_initrd(CliConfig *c, const char *opt, const char *arg, Error **errp)
 {
-    c->mc.initrd = arg;
-    return check_readable(opt, arg, errp);
+    return set_path(&c->mc.initrd, opt, arg, errp);
+}
+
+static int opt_dtb(CliConfig *c, const char *opt, const char *arg, Error **errp)
+{
+    return set_path(&c->mc.dtb, opt, arg, errp);
+}
+
+static int opt_bios(CliConfig *c, const char *opt, const char *arg, Error **errp)
+{
+    return set_path(&c->mc.bios, opt, arg, errp);
 }
 
 static int opt_append(CliConfig *c, const char *opt, const char *arg, Error **errp)
 {
     c->mc.append = arg;
     return 0;
-}
-
-static int opt_dtb(CliConfig *c, const char *opt, const char *arg, Error **errp)
-{
-    c->mc.dtb = arg;
-    return check_readable(opt, arg, errp);
-}
-
-static int opt_bios(CliConfig *c, const char *opt, const char *arg, Error **errp)
-{
-    c->mc.bios = arg;
-    return check_readable(opt, arg, errp);
 }
 
 /* ---- display, serial, monitor, chardevs ------------------------------ */

@@ -264,27 +264,14 @@ int nic_check_opts(Opts *o, Error **errp)
 
 int nic_create_from_opts(Opts *o, bool *none, Error **errp)
 {
-    *none = false;
-    const char *model = opts_get(o, "model");
     const char *type = opts_get(o, "type");
-    if (type && !strcmp(type, "none")) {
-        if (opts_check_unused(o, NULL, errp) < 0)
-            return -1;
-        *none = true;
-        return 0;
-    }
-    const NetdevType *t = lookup_type(o, "nic backend", errp);
-    if (!t)
-        return -1;
-    if (model && check_model(o, model, errp) < 0)
-        return -1;
-    if (check_mac(o, "mac", errp) < 0)
-        return -1;
+    *none = type && !strcmp(type, "none");
+    if (nic_check_opts(o, errp) < 0 || *none)
+        return *none ? 0 : -1;
     const char *id = opts_get(o, "id");
     if (id && check_id(o, id, errp) < 0)
         return -1;
-    NetClient *nc = backend_create(t, id, o, nic_keys, errp);
-    if (!nc)
+    if (!backend_create(netdev_type_find(type), id, o, nic_keys, errp))
         return -1;
     /* Reached only once a backend type is implemented: the frontend side
      * (model, onboard NIC placement) lands with the networking-core issue. */
@@ -319,27 +306,17 @@ int net_legacy_check_opts(Opts *o, Error **errp)
 
 int net_legacy_from_opts(Opts *o, Error **errp)
 {
+    if (net_legacy_check_opts(o, errp) < 0)
+        return -1;
     const char *type = opts_get(o, "type");
-    if (type && !strcmp(type, "nic")) {
-        const char *model = opts_get(o, "model");
-        if (model && check_model(o, model, errp) < 0)
-            return -1;
-        if (check_mac(o, "macaddr", errp) < 0)
-            return -1;
-        for (int i = 0; legacy_nic_keys[i]; i++)
-            opts_mark_used(o, legacy_nic_keys[i]);
-        if (opts_check_unused(o, legacy_nic_keys, errp) < 0)
-            return -1;
+    if (!strcmp(type, "none"))
+        return 0;
+    if (!strcmp(type, "nic")) {
         error_setg(errp, "%s %s: NICs on the legacy -net hub are not implemented yet",
                    o->option, o->text);
         return -1;
     }
-    if (type && !strcmp(type, "none"))
-        return opts_check_unused(o, NULL, errp);
-    const NetdevType *t = lookup_type(o, "net", errp);
-    if (!t)
-        return -1;
-    return backend_create(t, NULL, o, legacy_keys, errp) ? 0 : -1;
+    return backend_create(netdev_type_find(type), NULL, o, legacy_keys, errp) ? 0 : -1;
 }
 
 /* QEMU 7.2's backend types and their keys. */
