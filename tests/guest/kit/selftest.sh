@@ -148,7 +148,10 @@ if [ "$mode" = all ]; then
         mmio) nicpat="^FERRY-MARK nic name=eth0 driver=$drv mac=52:54:00:12:34:56 bus=virtio transport=mmio" ;;
         *)    nicpat="^FERRY-MARK nic name=eth0 driver=$drv mac=52:54:00:12:34:56 bus=(pci|virtio)( transport=pci)? pciid=$id " ;;
         esac
-        run_case "$model" "-a ferry.net=dhcp" "-nic user,model=$model" \
+        eargs="-nic user,model=$model"
+        # -nic places PCI NICs only; a virtio-mmio NIC is a -device.
+        [ "$id" = mmio ] && eargs="-netdev user,id=n0 -device $model,netdev=n0"
+        run_case "$model" "-a ferry.net=dhcp" "$eargs" \
             "$common" "$nicpat" "$link" "$dhcp" "$off"
     done
 fi
