@@ -77,6 +77,7 @@ set -- -M "$machine" ${cpu:+-cpu "$cpu"} -m "$mem" -smp "$smp" -nographic -no-re
     -kernel "$kit/$kernel" -initrd "$kit/initramfs.cpio.gz" \
     -append "console=$console panic=-1$params" "$@"
 
+: >"$log"
 start=$(now)
 "$emu" "$@" </dev/null >"$log" 2>&1 &
 pid=$!

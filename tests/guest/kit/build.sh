@@ -320,10 +320,17 @@ elf_interp() { readelf -l "$1" 2>/dev/null | sed -n 's/.*Requesting program inte
 # Direct dependencies of PKG:ARCH that are themselves ARCH packages (not
 # Architecture: all, not virtual): where a NEEDED library can come from.
 arch_deps() {
-    apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
+    deps=$(apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
         --no-replaces --no-enhances "$1:$2" 2>/dev/null |
-        awk '/^ *\|?(Pre)?Depends: [^<]/ { sub(/.*Depends: /, ""); sub(/:.*/, ""); print }' | sort -u |
-    while read -r d; do
+        awk '/^ *\|?(Pre)?Depends: [^<]/ { sub(/.*Depends: /, ""); sub(/:.*/, ""); print }' | sort -u)
+    # One apt-cache call for the candidates not in the table yet.
+    miss=""
+    for d in $deps; do
+        awk -v p="$d" '$1 == p { f = 1 } END { exit !f }' "$CAND" || miss="$miss $d:$2"
+    done
+    # shellcheck disable=SC2086
+    [ -z "$miss" ] || cand_load $miss
+    for d in $deps; do
         [ "$(cand_get "$d" "$2" 2)" = "$2" ] && echo "$d"
     done
     return 0
