@@ -30,7 +30,6 @@
 # emulator's, 124 on timeout.
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
 emu=${KIT_EMU:-} params="" timeout=300 log="" kit="" machine="" cpu="" mem=512M smp=1 gz=0 quiet=0
 while getopts e:a:t:l:k:M:c:m:s:gqh o; do
     case $o in

@@ -471,6 +471,7 @@ build_userland() {
     grep -q "^$owner " "$used" || grep "^$owner " "$ux/.versions" >>"$used"
 
     # Check: every NEEDED of every ELF in the tree is present in the tree.
+    # shellcheck disable=SC2044 # our own tree: no blanks in names
     for elf in $(find "$ur" -type f); do
         case $(head -c 4 "$elf" | od -An -c | tr -d ' \n') in *ELF*) ;; *) continue ;; esac
         for so in $(elf_needed "$elf"); do
