@@ -203,6 +203,14 @@ static void machine_handle_requests(void *opaque)
     r->reset = r->powerdown = r->shutdown = r->quit = false;
     pthread_mutex_unlock(&r->lock);
 
+    /* The power button only notifies the guest: it goes first, so a quit
+     * posted in the same batch does not swallow it. */
+    if (now.powerdown) {
+        if (r->powerdown_fn)
+            r->powerdown_fn(r->powerdown_opaque);
+        else
+            warn_report("system_powerdown: machine '%s' has no power button", m->type->name);
+    }
     if (now.quit) {
         vm_stop(m);
         m->state = RUN_STATE_SHUTDOWN;
@@ -230,12 +238,6 @@ static void machine_handle_requests(void *opaque)
         machine_reset(m);
         if (was_running || m->state == RUN_STATE_SHUTDOWN)
             vm_start(m);
-    }
-    if (now.powerdown) {
-        if (r->powerdown_fn)
-            r->powerdown_fn(r->powerdown_opaque);
-        else
-            warn_report("system_powerdown: machine '%s' has no power button", m->type->name);
     }
 }
 

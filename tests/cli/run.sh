@@ -61,5 +61,24 @@ check 1 "the x86_64 default (q35) is not implemented yet" "$dir/ferry-system-x86
 check 1 "unknown log item 'nope'" $f -d nope
 check 1 "block devices" $f -hda disk.img
 
+# The monitor on the empty machine, driven through stdin.
+monitor_case() { # text input
+    want=$1; input=$2
+    out=$(printf '%b' "$input" | timeout 20 $f -M none -m 64M -monitor stdio 2>&1); rc=$?
+    if [ "$rc" -eq 0 ] && printf '%s' "$out" | grep -qF -- "$want"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: monitor '$input' (exit $rc, wanted \"$want\")"
+        printf '%s\n' "$out" | tail -5 | sed 's/^/    /'
+    fi
+}
+monitor_case "ferry 0.1" 'info version\nquit\n'
+monitor_case "VM status: paused" 'stop\ninfo status\nquit\n'
+monitor_case "(prio 0, ram): ram" 'info mtree\nquit\n'
+monitor_case "bus: main-system-bus" 'info qtree\nquit\n'
+monitor_case "unknown command: 'frobnicate'" 'frobnicate\nquit\n'
+monitor_case "has no power button" 'system_powerdown\nquit\n'
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
