@@ -163,12 +163,16 @@ static uint64_t rsqrte(const FPFmt *f, uint64_t a, FPStatus *st)
         }
         fraction = (fraction << 1) & m52;
     }
-    /* Scale into 0.25 .. 1.0 keeping the exponent's parity. */
+    /*
+     * Scale into 0.25 .. 1.0 keeping the exponent's parity: an even biased
+     * exponent (odd unbiased) gives '1':fraction<51:44> (0.5 .. 1.0), an
+     * odd one '01':fraction<51:45> (0.25 .. 0.5).
+     */
     unsigned scaled;
     if (((unsigned)exp & 1) == 0)
-        scaled = 128 | (unsigned)(fraction >> 45);
-    else
         scaled = 256 | (unsigned)(fraction >> 44);
+    else
+        scaled = 128 | (unsigned)(fraction >> 45);
     int result_exp = (3 * f->bias - 1 - exp) / 2; /* (44/380/3068 − exp) DIV 2, > 0 */
     unsigned estimate = recip_sqrt_estimate(scaled);
     return ((uint64_t)result_exp << F) | ((uint64_t)(estimate & 0xff) << (F - 8));
