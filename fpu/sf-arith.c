@@ -73,27 +73,34 @@ static FPParts div_core(const FPParts *a, const FPParts *b)
 }
 
 /*
- * floor(sqrt(m)) for m in [2^126, 2^128), and whether it is exact: the
- * digit-by-digit method (one result bit per step, exact integer
- * arithmetic, no host floating point).
+ * sqrt(m) for m in [2^126, 2^128) as a 64-bit value whose top k bits are
+ * those of floor(sqrt(m)) and whose bit 0 is set when the root is not
+ * exact (the bits between are zero).  k >= F + 3 keeps the guard bit and
+ * one more, which is all fp_round_pack needs besides the sticky bit.
+ *
+ * Schoolbook digit-by-digit square root: bring down two bits of m at a
+ * time, one root bit per step, exact integer arithmetic, no host floating
+ * point.  After i steps root < 2^i and rem <= 2·root, so for k <= 60 all
+ * of it fits in 64 bits.  The root of the top 2k bits of m is the top k
+ * bits of the root of m (floor(sqrt(floor(m/4^j))) = floor(floor(sqrt(m))
+ * / 2^j)); the root is exact iff the last remainder and the unused low
+ * bits of m are all zero.
  */
-static uint64_t isqrt128(u128 m, bool *exact)
+static uint64_t sqrt_bits(u128 m, int k)
 {
-    u128 rem = m, root = 0, bit = (u128)1 << 126;
-    while (bit != 0) {
-        if (rem >= root + bit) {
-            rem -= root + bit;
-            root = (root >> 1) + bit;
-        } else {
-            root >>= 1;
-        }
-        bit >>= 2;
+    uint64_t root = 0, rem = 0;
+    for (int i = 0; i < k; i++) {
+        rem = (rem << 2) | ((uint64_t)(m >> (126 - 2 * i)) & 3);
+        uint64_t trial = (root << 2) | 1;
+        uint64_t take = (uint64_t)0 - (rem >= trial); /* branch-free: a coin toss */
+        rem -= trial & take;
+        root = (root << 1) | (take & 1);
     }
-    *exact = rem == 0;
-    return (uint64_t)root;
+    bool low = (m & (((u128)1 << (128 - 2 * k)) - 1)) != 0;
+    return (root << (64 - k)) | (rem != 0 || low);
 }
 
-static FPParts sqrt_core(const FPParts *a)
+static FPParts sqrt_core(const FPParts *a, int frac_bits)
 {
     FPParts r = { .cls = FPC_NUM, .sign = false };
     /*
@@ -104,9 +111,7 @@ static FPParts sqrt_core(const FPParts *a)
      */
     int32_t t = a->exp - 63;
     int k = (t & 1) ? 63 : 64;
-    bool exact;
-    uint64_t root = isqrt128((u128)a->sig << k, &exact);
-    r.sig = root | !exact;
+    r.sig = sqrt_bits((u128)a->sig << k, frac_bits + 3);
     r.exp = 63 + (t - k) / 2;
     return r;
 }
@@ -235,7 +240,7 @@ uint64_t fp_soft_sqrt(const FPFmt *f, uint64_t a, FPStatus *st)
         return invalid(f, st);
     if (pa.cls == FPC_INF)
         return fp_inf_bits(f, false);
-    FPParts r = sqrt_core(&pa);
+    FPParts r = sqrt_core(&pa, f->frac_bits);
     return round_parts(f, &r, st);
 }
 
