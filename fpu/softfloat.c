@@ -3,7 +3,7 @@
  * status profiles, unpacking (Arm FPUnpackBase), rounding and packing (Arm
  * FPRoundBase, generalised to tininess after rounding and to ties-away),
  * NaN propagation (Arm FPProcessNaN/FPProcessNaNs/FPProcessNaNs3 and the
- * x86 SSE rule of Intel SDM vol. 1 table 4-7) and value comparison.
+ * x86 SSE rule of Intel SDM vol. 1 §4.8.3.5, table 4-7) and value comparison.
  *
  * References: Arm DDI 0487 shared pseudocode library, "float" functions;
  * IEEE 754-2019 §4.3 (rounding), §7.5 (underflow), §6.2 (NaNs).
@@ -20,8 +20,10 @@ void fp_status_init(FPStatus *st, FPProfile profile)
     switch (profile) {
     case FP_PROFILE_X86:
         st->nan_rule = FP_NAN_X86;
-        /* SDM vol. 1 §4.9.1.5: SSE detects tininess after rounding; and
-         * §10.2.3.3: an FTZ-flushed result sets both UE and PE. */
+        /* SDM vol. 1 §4.9.1.5 and §11.5.2.5: underflow is judged on "the
+         * result of rounding with unbounded exponent" — tininess after
+         * rounding; §10.2.3.3 and §11.5.2.6: an FTZ-flushed result
+         * reports inexact as well as underflow. */
         st->tininess_after = true;
         st->ftz_inexact = true;
         break;
@@ -83,6 +85,12 @@ uint64_t fp_round_pack(const FPFmt *f, bool sign, int32_t exp, uint64_t sig,
     int64_t biased;
     uint64_t kept;
 
+    /*
+     * Tininess.  Arm (DDI 0487, FPRoundBase): "Underflow occurs if
+     * exponent is too small before rounding" — the exact value is below
+     * 2^emin; the FZ flush uses the same test.  x86 (SDM vol. 1 §4.9.1.5):
+     * the value rounded with an unbounded exponent is below 2^emin.
+     */
     if (exp < emin) {
         tiny = true;
         if (st->tininess_after && exp == emin - 1) {

@@ -13,8 +13,9 @@
  * (FPUnpack, FPRound, FPProcessNaNs/FPProcessNaNs3, FPAdd/FPMul/FPDiv/FPSqrt,
  * FPMulAdd, FPMax/FPMin/FPMaxNum/FPMinNum, FPCompare, FPRoundInt, FPConvert,
  * FPToFixed, FixedToFP).  The x86 profile follows the Intel SDM vol. 1
- * §4.8.3.5-4.8.3.7 (NaN rules, real indefinite), §4.9.1.5 (underflow) and
- * §10.2.3.3-10.2.3.4 (FTZ, DAZ).  fpu/README.md explains the choices.
+ * §4.8.3.5 table 4-7 and §4.8.3.7 (NaN rules, real indefinite), §4.9.1.5
+ * and §11.5.2.5 (underflow: tininess after rounding), §10.2.3.3-10.2.3.4
+ * (FTZ, DAZ).  fpu/README.md explains the choices and how to add an op.
  *
  * Arm-only operations (FRECPE, FRSQRTE, FRECPS, FRSQRTS, FRECPX, FMULX)
  * live in fpu/arm-fp.c with an arm_ prefix and are declared at the end.
@@ -103,8 +104,10 @@ typedef struct FPStatus {
     /* Every NaN result is the default NaN (Arm FPCR.DN). */
     bool default_nan;
     /*
-     * Tininess is detected after rounding (x86: SDM vol. 1 §4.9.1.5) rather
-     * than before (Arm: FPRoundBase tests the unrounded exponent).
+     * Tininess is detected after rounding (x86: SDM vol. 1 §4.9.1.5, "the
+     * result of rounding with unbounded exponent") rather than before
+     * (Arm: FPRoundBase tests the exponent of the unrounded value, both
+     * for the Underflow exception and for the FZ flush).
      */
     bool tininess_after;
     /*
