@@ -194,6 +194,14 @@ static uint64_t round_to_int(const FPFmt *f, uint64_t a, FPRounding rmode, bool 
     {                                                                                    \
         return (sf##N)from_int(&fp_fmt##N, false, v, fbits, st);                         \
     }                                                                                    \
+    sf##N sf##N##_from_i32(int32_t v, int fbits, FPStatus *st)                           \
+    {                                                                                    \
+        return sf##N##_from_i64(v, fbits, st);                                           \
+    }                                                                                    \
+    sf##N sf##N##_from_u32(uint32_t v, int fbits, FPStatus *st)                          \
+    {                                                                                    \
+        return (sf##N)from_int(&fp_fmt##N, false, v, fbits, st);                         \
+    }                                                                                    \
     sf##N sf##N##_round_to_int(sf##N a, FPRounding rmode, bool exact, FPStatus *st)      \
     {                                                                                    \
         return (sf##N)round_to_int(&fp_fmt##N, a, rmode, exact, st);                     \

@@ -174,14 +174,14 @@ enum {
  *                                  pass true, FRINTN/P/M/Z/A false)
  *   sfN_to_int(a, width, is_unsigned, fbits, rmode, st)  value * 2^fbits
  *                                  rounded in rmode to a width-bit
- *                                  (16/32/64) integer; saturating, INVALID
+ *                                  (1..64; Arm uses 16/32/64) integer;
+ *                                  saturating, INVALID
  *                                  on NaN (result 0) and out of range, no
  *                                  INEXACT then (Arm FPToFixed).  Returns the
  *                                  integer sign- or zero-extended to 64 bits.
  *   sfN_to_i32/_u32/_i64/_u64(a, fbits, rmode, st)  wrappers of the above
- *   sfN_from_i64(v, fbits, st) / sfN_from_u64  v / 2^fbits rounded in
- *                                  st->rounding (Arm FixedToFP); 32-bit
- *                                  sources widen first (exact)
+ *   sfN_from_i64/_u64/_i32/_u32(v, fbits, st)  v / 2^fbits rounded in
+ *                                  st->rounding (Arm FixedToFP); +0 for 0
  *   sfN_abs, sfN_neg               sign-bit operations, no flags
  *   sfN_is_nan/_snan/_qnan/_zero/_denormal/_inf  classification
  *
@@ -217,7 +217,9 @@ enum {
     int64_t sf##N##_to_i64(sf##N a, int fbits, FPRounding rmode, FPStatus *st);    \
     uint64_t sf##N##_to_u64(sf##N a, int fbits, FPRounding rmode, FPStatus *st);   \
     sf##N sf##N##_from_i64(int64_t v, int fbits, FPStatus *st);                    \
-    sf##N sf##N##_from_u64(uint64_t v, int fbits, FPStatus *st);
+    sf##N sf##N##_from_u64(uint64_t v, int fbits, FPStatus *st);                   \
+    sf##N sf##N##_from_i32(int32_t v, int fbits, FPStatus *st);                    \
+    sf##N sf##N##_from_u32(uint32_t v, int fbits, FPStatus *st);
 
 FP_DECLARE_OPS(16)
 FP_DECLARE_OPS(32)

@@ -506,6 +506,10 @@ static void test_from_int_and_narrowing(void **state)
 {
     FPStatus st = arm(0);
     EXPECT(sf32_from_i64(0, 5, &st), st, 0, 0);
+    EXPECT(sf32_from_i32(-3, 1, &st), st, 0xbfc00000u, 0);
+    EXPECT(sf32_from_u32(0xffffffffu, 0, &st), st, 0x4f800000u, IXC);
+    EXPECT(sf64_from_i32(INT32_MIN, 31, &st), st, 0xbff0000000000000ull, 0);
+    EXPECT(sf16_from_u32(2049, 0, &st), st, 0x6800, IXC); /* tie → even 2048 */
     EXPECT(sf32_from_i64(-1, 0, &st), st, 0xbf800000u, 0);
     EXPECT(sf32_from_u64(~0ull, 0, &st), st, 0x5f800000u, IXC);
     EXPECT(sf64_from_i64(INT64_MIN, 0, &st), st, 0xc3e0000000000000ull, 0);
