@@ -126,7 +126,7 @@ static uint64_t from_int(const FPFmt *f, bool sign, uint64_t mag, int fbits, FPS
 /*
  * FPRoundInt: NaNs processed, infinities and zeros returned, otherwise the
  * value rounded to an integer in rmode; a zero result takes the operand's
- * sign.  INEXACT only when 'exact' (FRINTX, FRINTI) and the value changed.
+ * sign.  INEXACT only when 'exact' (FRINTX; not FRINTI) and the value changed.
  */
 static uint64_t round_to_int(const FPFmt *f, uint64_t a, FPRounding rmode, bool exact,
                              FPStatus *st)

@@ -170,8 +170,8 @@ enum {
  *   sfN_compare(a, b, signaling, st)  relation; INVALID on a signalling
  *                                  NaN, or on any NaN when signaling
  *   sfN_round_to_int(a, rmode, exact, st)  integral value in the given mode;
- *                                  INEXACT only when exact (FRINTX/FRINTI
- *                                  pass true, FRINTN/P/M/Z/A false)
+ *                                  INEXACT only when exact (FRINTX passes
+ *                                  true; FRINTI/N/P/M/Z/A false)
  *   sfN_to_int(a, width, is_unsigned, fbits, rmode, st)  value * 2^fbits
  *                                  rounded in rmode to a width-bit
  *                                  (1..64; Arm uses 16/32/64) integer;

@@ -424,7 +424,7 @@ static void test_compare(void **state)
 }
 
 /* FPRoundInt: ties-away (FRINTA), every mode's zero keeps the sign, and
- * IXC only for FRINTX/FRINTI (exact = TRUE). */
+ * IXC only for FRINTX (exact = TRUE; FRINTI has FALSE). */
 static void test_round_to_int(void **state)
 {
     FPStatus st = arm(0);
