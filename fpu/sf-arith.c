@@ -116,25 +116,25 @@ static FPParts sqrt_core(const FPParts *a, int frac_bits)
     return r;
 }
 
-/* a·b + c for finite operands, exact then jammed; FPC_ZERO if it is 0. */
+/*
+ * a·b + c for finite operands (zeros or numbers), exact then jammed;
+ * FPC_ZERO if it is 0 (its sign is the caller's business).
+ */
 FPParts fp_muladd_core(const FPParts *a, const FPParts *b, const FPParts *c)
 {
-    bool pzero = a->cls == FPC_ZERO || b->cls == FPC_ZERO;
-    if (pzero) {
-        return *c; /* exact: c itself (a zero c is the caller's case) */
-    }
-    FPParts p = fp_mul_core(a, b);
+    if (a->cls == FPC_ZERO || b->cls == FPC_ZERO)
+        return *c; /* exactly c */
     if (c->cls == FPC_ZERO)
-        return p;
-    /* Recompute the product unjammed: with 53-bit significands it has at
-     * most 106 significant bits, so it fits at bit 126 exactly. */
+        return fp_mul_core(a, b);
+    /* The exact product: two significands of at most 53 bits occupy at
+     * most 106 bits, so moving it to bit 126 drops only zero bits. */
     u128 x = (u128)a->sig * b->sig; /* in [2^126, 2^128) */
     int32_t ep = a->exp + b->exp;
     if (x >> 127) {
-        x = fp_shr_jam128(x, 1); /* drops a zero bit */
+        x = fp_shr_jam128(x, 1);
         ep++;
     }
-    return fp_addsub_core(p.sign, ep, x, c->sign, c->exp, (u128)c->sig << 63);
+    return fp_addsub_core(a->sign ^ b->sign, ep, x, c->sign, c->exp, (u128)c->sig << 63);
 }
 
 /* ---- soft operations (Arm pseudocode special cases) ------------------------ */
