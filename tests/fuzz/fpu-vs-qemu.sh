@@ -7,7 +7,8 @@
 #
 #   tests/fuzz/fpu-vs-qemu.sh [N [SEED]]      (default 200000 cases)
 #
-# Needs aarch64-linux-gnu-gcc and qemu-user-static (scripts/deps.sh cross).
+# Needs aarch64-linux-gnu-gcc with libc6-dev-arm64-cross, and qemu-user-static
+# (all three: scripts/deps.sh cross).
 # QEMU is an oracle here, not an authority: where it and the Arm ARM
 # pseudocode disagree, the pseudocode decides (see fpu/README.md).
 set -e
