@@ -17,7 +17,7 @@ deb_pkgs() {
         build)  echo pkg-config make gcc clang libglib2.0-dev libslirp-dev libcapstone-dev \
                      zlib1g-dev libvdeplug-dev libfdt-dev libcmocka-dev ;;
         guests) echo cpio gzip dpkg-dev xz-utils zstd kmod binutils ;;
-        cross)  echo gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user-static ;;
+        cross)  echo gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static ;;
         bench)  echo qemu-system-arm qemu-system-x86 iperf3 ;;
         esac
     done
