@@ -336,6 +336,8 @@ int device_realize(Device *dev, Bus *bus, Error **errp)
         return -1;
     }
     if (impl->realize(dev, errp) < 0) {
+        if (bus && bus->unplug)
+            bus->unplug(bus, dev);
         dev->bus = NULL;
         return -1;
     }

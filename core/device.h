@@ -81,6 +81,9 @@ struct Bus {
     int n_children;
     /* plug hook: bus-specific checks/assignment (PCI slot); may be NULL */
     int (*plug)(Bus *bus, Device *dev, Error **errp);
+    /* undoes plug when the device's realize fails after a successful plug
+     * (frees the PCI slot); may be NULL */
+    void (*unplug)(Bus *bus, Device *dev);
     Bus *next;                /* global list */
 };
 

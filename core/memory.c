@@ -942,6 +942,18 @@ uint8_t *ram_host_ptr(ram_addr_t addr)
     return mr ? mr->host + (addr - mr->ram_base) : NULL;
 }
 
+static __thread int requester_cpu = -1;
+
+int mem_requester_cpu(void)
+{
+    return requester_cpu;
+}
+
+void mem_set_requester_cpu(int cpu_index)
+{
+    requester_cpu = cpu_index;
+}
+
 void mem_reclaim_retired(void)
 {
     Retired *r = retired_list;

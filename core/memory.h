@@ -166,6 +166,16 @@ uint8_t *ram_host_ptr(ram_addr_t addr);
 
 void mem_reclaim_retired(void);
 
+/* The requester of the access being dispatched to a device: the index of
+ * the vCPU whose load or store it is, so devices with per-CPU banked
+ * registers (the GICv2 CPU interface and its banked distributor registers)
+ * know which bank to use. Thread-local: the vCPU loop calls
+ * mem_set_requester_cpu() before it runs a CPU (and whenever it switches
+ * CPUs); on threads that run no CPU (DMA from the loop, the monitor,
+ * loaders) it is -1. */
+int mem_requester_cpu(void);
+void mem_set_requester_cpu(int cpu_index);
+
 /* `info mtree`: the region tree and the flat view of an address space. */
 void as_print_tree(AddressSpace *as, FILE *out);
 void as_print_flat(AddressSpace *as, FILE *out);
