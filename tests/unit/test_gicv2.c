@@ -9,6 +9,7 @@
 
 #include "core/memory.h"
 #include "devices/intc/gicv2.h"
+#include "devices/intc/gicv2m.h"
 #include "tests/unit/logcap.h"
 
 #define DIST 0x08000000ull
@@ -490,6 +491,33 @@ static void test_reset_and_bad_config(void **state)
     error_free(err);
 }
 
+static void test_v2m_msi(void **state)
+{
+    Error *err = NULL;
+    GICv2m *v = gicv2m_create(&F->gic->lines, 32, 64, &err);
+    assert_non_null(v);
+    mr_add_subregion(F->root, 0x08020000, v->mr, 0);
+    assert_int_equal(rd(0, 0x08020008, 4), 64u << 16 | 64);
+    bringup();
+    setup_spi(100, 0x40, 1u << 2, true);
+    wr(1, 0x08020040, 4, 100);        /* any CPU (or a device) may write */
+    assert_int_equal(IRQ_OF(2), 1);
+    assert_int_equal(C(2, 0x0c), 100);
+    CW(2, 0x10, 100);
+    assert_int_equal(IRQ_OF(2), 0);
+    /* Outside the frame's range: dropped and logged. */
+    wr(0, 0x08020040, 4, 40);
+    assert_true(logcap_has("outside SPIs 64..127"));
+    wr(0, 0x08020008, 4, 1);
+    assert_true(logcap_has("read-only"));
+    assert_int_equal(D(0, 0x204), 0);
+    mr_del_subregion(F->root, v->mr);
+    /* A range the GIC does not have. */
+    assert_null(gicv2m_create(&F->gic->lines, 64, 64, &err));
+    assert_contains(error_get_msg(err), "not all lines");
+    error_free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,6 +531,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_groups_and_fiq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_widths_and_bad_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_and_bad_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2m_msi, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
