@@ -9,6 +9,9 @@
 #include "tests/unit/test.h"
 
 #include "core/machine.h"
+#include "devices/intc/gicv2.h"
+#include "devices/intc/gicv2m.h"
+#include "devices/intc/gicv3-its.h"
 #include "devices/pci/gpex.h"
 #include "tests/unit/logcap.h"
 
@@ -597,6 +600,87 @@ static void test_slots_and_info(void **state)
     free(buf);
 }
 
+/* End to end: a function's MSI-X goes through the host bridge's sink to a
+ * GICv3 ITS (DeviceID = requester ID) and becomes an LPI; its MSI goes to a
+ * GICv2m frame as a plain memory write and becomes an SPI. */
+static void test_msi_end_to_end(void **state)
+{
+    Error *err = NULL;
+    GICv3Config gc = {.num_cpu = 2, .num_irq = 64, .lpis = true, .dma_as = T.m.as};
+    GICv3 *gic = gicv3_create(&gc, &err);
+    assert_non_null(gic);
+    mr_add_subregion(T.m.sysmem, 0x08000000, gic->dist_mr, 0);
+    mr_add_subregion(T.m.sysmem, 0x080a0000, gic->rdist_mr[0], 0);
+    GICv3ITS *its = gicv3_its_create(gic, T.m.as, &err);
+    gicv3_its_map(its, T.m.sysmem, 0x08080000);
+    GpexConfig cfg = {.ecam_base = 0x50000000, .ecam_size = 1 * MiB,
+                      .mmio_base = 0x20000000, .mmio_size = 0x1000000,
+                      .msi_sink = gicv3_its_msi_sink, .msi_opaque = its};
+    Gpex *g = gpex_create(&T.m, &cfg, NULL, &err);
+    assert_non_null(g);
+    TestPci *t = (TestPci *)pci_create_simple(g->bus, "test-pci", PCI_DEVFN(3, 0), &err);
+    PCIDevice *d = &t->pci;
+    uint8_t *ram = mr_ram_ptr(T.ram);
+    /* Redistributor 1: LPI tables; LPI 8195 priority 0x80, enabled. */
+    as_write_uint(T.m.as, 0x08000000, 4, 0x13);
+    as_write_uint(T.m.as, 0x080c0000 + 0x14, 4, 0);
+    as_write_uint(T.m.as, 0x080c0000 + 0x70, 8, (RAM + 0x10000) | 15);
+    as_write_uint(T.m.as, 0x080c0000 + 0x78, 8, (RAM + 0x20000) | 1ull << 62);
+    as_write_uint(T.m.as, 0x080c0000, 4, 1);
+    ram[0x10000 + 3] = 0x81;
+    /* ITS: tables, queue, MAPD/MAPC/MAPTI for device 0x18 event 2. */
+    as_write_uint(T.m.as, 0x08080100, 8, 1ull << 63 | 1ull << 56 | 7ull << 48 | (RAM + 0x100000) | 127);
+    as_write_uint(T.m.as, 0x08080108, 8, 1ull << 63 | 4ull << 56 | 7ull << 48 | (RAM + 0x200000));
+    as_write_uint(T.m.as, 0x08080080, 8, 1ull << 63 | (RAM + 0x300000) | 15);
+    as_write_uint(T.m.as, 0x08080000, 4, 1);
+    uint64_t q[12] = {
+        0x08 | 0x18ull << 32, 4, 1ull << 63 | (RAM + 0x400000), 0,     /* MAPD */
+        0x09, 0, 1ull << 63 | 1ull << 16 | 5, 0,                        /* MAPC 5 -> cpu 1 */
+        0x0a | 0x18ull << 32, 2 | 8195ull << 32, 5, 0,                  /* MAPTI */
+    };
+    memcpy(ram + 0x300000, q, sizeof(q));
+    as_write_uint(T.m.as, 0x08080088, 8, 96);
+    assert_int_equal(its->errors, 0);
+    /* The device's MSI-X vector 0 -> GITS_TRANSLATER, data 2. */
+    pci_config_write(d, 0x24, 0x20000000, 4);
+    pci_config_write(d, 4, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+    as_write_uint(T.m.as, 0x20000000 + 0, 4, 0x08090040);
+    as_write_uint(T.m.as, 0x20000000 + 8, 4, 2);
+    as_write_uint(T.m.as, 0x20000000 + 12, 4, 0);
+    int c = pci_find_capability(d, PCI_CAP_ID_MSIX);
+    pci_config_write(d, c + 2, PCI_MSIX_FLAGS_ENABLE, 2);
+    msix_notify(d, 0);
+    assert_true(gicv3_lpi_is_pending(gic, 1, 8195));
+    gicv3_icc_write(gic, 1, ICC_PMR_EL1, 0xf0);
+    gicv3_icc_write(gic, 1, ICC_IGRPEN1_EL1, 1);
+    assert_int_equal(gicv3_icc_read(gic, 1, ICC_IAR1_EL1), 8195);
+
+    /* GICv2m: MSI data = SPI INTID, written to MSI_SETSPI_NS. */
+    GICv2 *v2 = gicv2_create(1, 128, &err);
+    GICv2m *v2m = gicv2m_create(&v2->lines, 32, 64, &err);
+    mr_add_subregion(T.m.sysmem, 0x08020000, v2m->mr, 0);
+    int mc = pci_find_capability(d, PCI_CAP_ID_MSI);
+    pci_config_write(d, mc + 4, 0x08020040, 4);
+    pci_config_write(d, mc + 12, 100, 2);
+    pci_config_write(d, mc + 2, PCI_MSI_FLAGS_ENABLE, 2);
+    /* Distributor and CPU interface on, INTID 100 enabled, edge, to cpu 0
+     * (set directly: this test is about the path, test_gicv2 about the
+     * registers). */
+    v2->ctlr = 1;
+    v2->cpu[0].ctlr = 1;
+    v2->cpu[0].pmr = 0xf8;
+    v2->bits[GICV2_F_ENABLED][3] = 1u << 4;         /* INTID 100 */
+    v2->bits[GICV2_F_EDGE][3] = 1u << 4;
+    v2->target[100] = 1;
+    msi_notify(d, 0);
+    assert_int_equal(v2->bits[GICV2_F_LATCH][3], 1u << 4);
+    assert_int_equal(v2->cpu[0].best[0].intid, 100);
+    mr_del_subregion(T.m.sysmem, v2m->mr);
+    mr_del_subregion(T.m.sysmem, gic->dist_mr);
+    mr_del_subregion(T.m.sysmem, gic->rdist_mr[0]);
+    mr_del_subregion(T.m.sysmem, its->mr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -611,6 +695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_intx_swizzle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_gating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slots_and_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_msi_end_to_end, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
