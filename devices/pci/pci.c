@@ -140,8 +140,9 @@ static void pci_bus_unplug(Bus *bus, Device *dev)
     pci_set_irq(d, 0);
     for (int i = 0; i < PCI_NUM_BARS; i++) {
         PCIBar *bar = &d->bars[i];
-        if (bar->mr && mr_size(bar->mr))
-            mr_del_subregion((bar->type & PCI_BAR_IO) ? b->io : b->mem, bar->mr);
+        MemoryRegion *space = (bar->type & PCI_BAR_IO) ? b->io : b->mem;
+        if (bar->mr && space && mr_size(bar->mr))
+            mr_del_subregion(space, bar->mr);
         bar->mr = NULL;
     }
     if (b->devices[d->devfn] == d)
