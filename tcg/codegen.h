@@ -25,6 +25,9 @@ struct TCGCodegen {
     /* Context set-up: emit prologue/epilogue or tables into s->cb. */
     void (*context_init)(TCGContext *s);
     void (*context_free)(TCGContext *s);
+    /* Optional, before liveness: rewrite ops this code generator does
+     * not implement (e.g. into helper calls). */
+    void (*lower)(TCGContext *s);
     /* Generate code for s->ops at rw (buffer space: avail bytes).
      * Returns the size, or -1 if it does not fit or exceeds limits. */
     long (*gen)(TCGContext *s, uint8_t *rw, size_t avail);

@@ -255,7 +255,17 @@ typedef struct TCGEnvLayout {
     uint32_t interp_frame_size;
     /* words of data per ir_insn_start (1..3) */
     unsigned insn_start_words;
+    /* env-relative offset of the per-CPU execution counters (uint64_t
+     * array indexed by TCG_COUNTER_*), bumped by generated code when the
+     * context's count_stats is set */
+    int32_t counters_off;
 } TCGEnvLayout;
+
+enum {
+    TCG_COUNTER_TB_ENTER,     /* blocks entered (any way) */
+    TCG_COUNTER_TLB_FAST,     /* guest accesses that hit the inline TLB path */
+    TCG_NB_COUNTERS
+};
 
 struct TCGContext {
     const TCGCodegen *cg;

@@ -6,6 +6,7 @@
 #include "tcg/tcg.h"
 
 #include "core/log.h"
+#include "tcg/backend.h"
 #include "tcg/codebuf.h"
 
 static const TCGCodegen *default_cg;
@@ -15,7 +16,10 @@ const TCGCodegen *tcg_codegen_find(const char *name)
     const TCGCodegen *native = tcg_codegen_native();
     if (!strcmp(name, "interp"))
         return &tcg_codegen_interp;
-    if (native && (!strcmp(name, "native") || !strcmp(name, native->name)))
+    if (native && !strcmp(name, "native"))
+        return native;
+    const TCGBackend *be = tcg_backend_host();
+    if (native && be && !strcmp(name, be->name))
         return native;
     return NULL;
 }
@@ -25,8 +29,9 @@ int tcg_select_backend(const char *name, Error **errp)
     const TCGCodegen *cg = tcg_codegen_find(name);
     if (!cg) {
         const TCGCodegen *native = tcg_codegen_native();
+        const TCGBackend *be = tcg_backend_host();
         error_setg(errp, "tcg backend '%s' is not available (valid: interp%s%s)", name,
-                   native ? ", native, " : "", native ? native->name : "");
+                   native ? ", native, " : "", native && be ? be->name : "");
         return -1;
     }
     default_cg = cg;
@@ -79,6 +84,8 @@ int tcg_gen_code(TCGContext *s, TCGGenResult *res)
     }
     if (s->optimize)
         tcg_optimize(s);
+    if (s->cg->lower)
+        s->cg->lower(s);
     tcg_liveness(s);
     s->ops_after_opt = count_ops(s);
     if (log_enabled(LOG_OP)) {
@@ -106,10 +113,3 @@ int tcg_gen_code(TCGContext *s, TCGGenResult *res)
     return 0;
 }
 
-#if 1 /* stage 2 adds the x86-64 backend */
-/* No native backend for this host yet: the interpreter runs everything. */
-const TCGCodegen *tcg_codegen_native(void)
-{
-    return NULL;
-}
-#endif

@@ -10,6 +10,9 @@
 #include "tcg/codegen.h"
 #include "tcg/ir.h"
 #include "tcg/tcg.h"
+#if defined(__x86_64__)
+#include "tcg/x86_64/asm.h"
+#endif
 
 typedef struct TestEnv {
     uint64_t in[6];
@@ -28,22 +31,26 @@ typedef struct Harness {
     CodeBuf *cb;
     TCGContext *s;
     TCGv in[6], in32[6], out[4], out32[4];
+    bool basic_isa;     /* native: without optional host instructions */
     char label[64];
 } Harness;
 
-#define MAX_CONFIGS 4
+#define MAX_CONFIGS 5
 
 static inline int harness_configs(Harness *hs)
 {
     int n = 0;
     const TCGCodegen *cgs[2] = { &tcg_codegen_interp, tcg_codegen_native() };
-    for (int b = 0; b < 2; b++) {
-        if (!cgs[b])
+    for (int b = 0; b < 3; b++) {
+        if (!cgs[b > 0])
             continue;
         for (int o = 1; o >= 0; o--) {
+            if (b == 2 && !o)
+                continue;   /* basic-ISA native: optimized only */
             Harness *h = &hs[n++];
             memset(h, 0, sizeof(*h));
-            h->cg = cgs[b];
+            h->cg = cgs[b > 0];
+            h->basic_isa = b == 2;
             h->opt = o;
             h->cb = codebuf_new(4 * MiB, cgs[b] != &tcg_codegen_interp, NULL);
             TCGEnvLayout lay = {
@@ -65,7 +72,8 @@ static inline int harness_configs(Harness *hs)
                 h->out[i] = ir_global(h->s, TCG_I64, offsetof(TestEnv, out[i]), o64[i]);
                 h->out32[i] = ir_global(h->s, TCG_I32, offsetof(TestEnv, out32[i]), o32[i]);
             }
-            snprintf(h->label, sizeof(h->label), "%s%s", h->cg->name, h->opt ? "" : "/noopt");
+            snprintf(h->label, sizeof(h->label), "%s%s%s", h->cg->name, h->opt ? "" : "/noopt",
+                     h->basic_isa ? "/basic-isa" : "");
         }
     }
     return n;
@@ -84,6 +92,11 @@ static inline TCGContext *harness_begin(Harness *h)
 {
     if (codebuf_avail(h->cb) < 256 * KiB)
         codebuf_reset(h->cb);
+#if defined(__x86_64__)
+    /* host instruction set used for this configuration's code */
+    static const X86Features basic;
+    x86_backend_set_features(h->basic_isa ? &basic : NULL);
+#endif
     tcg_func_start(h->s);
     return h->s;
 }

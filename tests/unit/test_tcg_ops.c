@@ -315,6 +315,8 @@ static void test_binop_on(Harness *h, TCGOpcode opc, TCGType t)
     TCGv d = ir_temp(s, t);
     tcg_emit_op(s, opc, t, (uint64_t[]){ d.n, h_in(h, t, 0).n, h_in(h, t, 1).n });
     ir_mov(s, h_out(h, t, 0), d);
+    /* the inputs stay live after the op (no in-place reuse) */
+    ir_xor(s, h_out(h, t, 1), h_in(h, t, 0), h_in(h, t, 1));
     const void *code = harness_finish(h);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
@@ -324,6 +326,8 @@ static void test_binop_on(Harness *h, TCGOpcode opc, TCGType t)
             uint64_t want = r_binop(opc, t, v[i], v[j]), got = env_out(e, t, 0);
             CHECK(h, got == want, "%s_%s(%#" PRIx64 ", %#" PRIx64 ") = %#" PRIx64 ", want %#" PRIx64,
                   tcg_op_defs[opc].name, tcg_type_name(t), v[i], v[j], got, want);
+            CHECK(h, env_out(e, t, 1) == ((v[i] ^ v[j]) & tmask(t)), "%s_%s clobbered an input",
+                  tcg_op_defs[opc].name, tcg_type_name(t));
         }
 
     /* Constant b, then constant a, then both. */
