@@ -52,7 +52,7 @@ static inline int harness_configs(Harness *hs)
             h->cg = cgs[b > 0];
             h->basic_isa = b == 2;
             h->opt = o;
-            h->cb = codebuf_new(4 * MiB, cgs[b] != &tcg_codegen_interp, NULL);
+            h->cb = codebuf_new(4 * MiB, b > 0, NULL);
             TCGEnvLayout lay = {
                 .interp_frame_off = offsetof(TestEnv, frame),
                 .interp_frame_size = sizeof(((TestEnv *)0)->frame),
