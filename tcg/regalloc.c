@@ -379,7 +379,7 @@ static void do_mov(RA *ra, const TCGOp *op)
     if (as->val == VAL_CONST) {
         uint64_t v = as->cval;
         if (op->life & LIFE_DEAD(1))
-            temp_dead(ra, a);
+            arg_dead(ra, op, 1);
         unassign(ra, d);
         ds->val = VAL_CONST;
         ds->cval = type == TCG_I32 ? (uint32_t)v : v;

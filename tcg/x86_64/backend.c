@@ -74,7 +74,7 @@ static bool imm_ok(const TCGOp *op, int argno, uint8_t cls, uint64_t val)
     case IMM_S32: return i32 || fits_i32((int64_t)val);
     case IMM_ANY: return true;
     case IMM_NOT: return i32 || fits_i32((int64_t)~val);
-    case IMM_NEG: return i32 ? (uint32_t)val != 0x80000000u : fits_i32(-(int64_t)val);
+    case IMM_NEG: return i32 ? (uint32_t)val != 0x80000000u : fits_i32((int64_t)(0 - val));
     case IMM_WIDTH: return val == (i32 ? 32u : 64u);
     default: return false;
     }
