@@ -13,6 +13,10 @@
  *
  * Code is emitted through Gen's RW pointer; addresses the code uses (jump
  * targets, return addresses) are RX addresses: gen_rx() converts.
+ *
+ * Invariant: an i32 value in a 64-bit host register is zero-extended.
+ * Backends keep it (32-bit operations do on x86-64 and aarch64) and may
+ * rely on it; helper arguments of type i32 thus arrive zero-extended.
  */
 #ifndef FERRY_TCG_BACKEND_H
 #define FERRY_TCG_BACKEND_H
@@ -160,7 +164,8 @@ struct TCGBackend {
     /* Store an immediate; false if it cannot (the allocator then uses a
      * register). */
     bool (*emit_sti)(Gen *g, TCGType t, uint64_t val, int base, int32_t off);
-    void (*emit_call)(Gen *g, const void *fn);
+    /* Call fn; an i32 result must come back zero-extended (see below). */
+    void (*emit_call)(Gen *g, const void *fn, TCGType ret);
     void (*emit_br)(Gen *g, uint32_t label);
     /* guest memory fast path; records a TCGSlowPath via gen_slow_path() */
     void (*emit_qemu_ldst)(Gen *g, const TCGOp *op, const TCGArgs *a, const TCGLdstInfo *info);

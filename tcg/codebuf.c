@@ -21,6 +21,21 @@
 #define MAP_NORESERVE 0
 #endif
 
+/* Ask for the executable view just below the emulator's own code, so
+ * generated code reaches helpers with direct (rel32) calls on x86-64. The
+ * kernel ignores the hint if the range is taken. */
+static void *near_text_hint(size_t size)
+{
+#if defined(__x86_64__)
+    uintptr_t text = (uintptr_t)&codebuf_new;
+    uintptr_t hint = (text & ~(uintptr_t)(2 * MiB - 1)) - size - 64 * MiB;
+    return hint < text ? (void *)hint : NULL;
+#else
+    (void)size;
+    return NULL;
+#endif
+}
+
 static int anon_fd(size_t size)
 {
     int fd = -1;
@@ -53,7 +68,7 @@ static bool map_dual(CodeBuf *cb, size_t size)
         return false;
     void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
     void *rx = rw == MAP_FAILED ? MAP_FAILED
-             : mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_NORESERVE, fd, 0);
+             : mmap(near_text_hint(size), size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_NORESERVE, fd, 0);
     close(fd);
     if (rx == MAP_FAILED) {
         if (rw != MAP_FAILED)
@@ -85,7 +100,7 @@ static bool map_jit(CodeBuf *cb, size_t size)
 
 static bool map_rwx(CodeBuf *cb, size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+    void *p = mmap(near_text_hint(size), size, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return false;

@@ -93,7 +93,8 @@ TCGSlowPath *gen_slow_path(Gen *g, const TCGOp *op, const TCGArgs *a, const TCGL
         .sync_start = g->nsync_pool,
     };
     (void)ld;
-    memcpy(g->sync_pool + g->nsync_pool, info->sync, info->nsync * sizeof(TCGSyncStore));
+    if (info->nsync)
+        memcpy(g->sync_pool + g->nsync_pool, info->sync, info->nsync * sizeof(TCGSyncStore));
     g->nsync_pool += info->nsync;
     return sp;
 }
@@ -162,6 +163,8 @@ static void unassign(RA *ra, uint32_t t)
     }
 }
 
+static void spill(RA *ra, uint32_t t);
+
 /* Write t's current value to its memory. */
 static void store_temp(RA *ra, uint32_t t)
 {
@@ -174,14 +177,19 @@ static void store_temp(RA *ra, uint32_t t)
     if (ts->val == VAL_REG) {
         ra->be->emit_st(&ra->g, ttype(ra, t), ts->reg, base, off);
     } else if (!ra->be->emit_sti(&ra->g, ttype(ra, t), ts->cval, base, off)) {
-        /* materialize through a free register (never evicts: there is
-         * always a scratch-safe register outside the locked set) */
-        TCGRegSet freeset = ra->be->allocatable & ~ra->locked;
+        /* materialize through a register: a free one, else borrow one by
+         * spilling its (non-constant) owner first */
+        TCGRegSet cand = ra->be->allocatable & ~ra->locked;
         int r = -1;
-        for (const int8_t *o = ra->be->alloc_order; *o >= 0; o++)
-            if ((freeset & REGSET(*o)) && ra->reg_temp[*o] < 0) {
+        for (const int8_t *o = ra->be->alloc_order; *o >= 0 && r < 0; o++)
+            if ((cand & REGSET(*o)) && ra->reg_temp[*o] < 0)
                 r = *o;
-                break;
+        for (const int8_t *o = ra->be->alloc_order; *o >= 0 && r < 0; o++)
+            if ((cand & REGSET(*o)) && ra->reg_temp[*o] != (int32_t)t) {
+                r = *o;
+                ts->coherent = true;       /* no recursion into this store */
+                spill(ra, (uint32_t)ra->reg_temp[r]);
+                ts->coherent = false;
             }
         if (r < 0) {
             fprintf(stderr, "ferry: regalloc: no register to store a constant\n");
@@ -720,7 +728,7 @@ static void do_call(RA *ra, const TCGOp *op)
     }
     ra->locked = 0;
     ra->g.op = op;
-    be->emit_call(&ra->g, h->fn);
+    be->emit_call(&ra->g, h->fn, nout ? ttype(ra, (uint32_t)op->args[0]) : TCG_VOID);
 
     if (nout) {
         uint32_t t = (uint32_t)op->args[0];

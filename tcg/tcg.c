@@ -110,6 +110,15 @@ int tcg_gen_code(TCGContext *s, TCGGenResult *res)
     res->size = (size_t)size;
     cb->used += (size_t)size;
     codebuf_sync(cb, res->code, res->size);
+    if (log_enabled(LOG_OUT_ASM)) {
+        const TCGBackend *be = tcg_backend_host();
+        log_printf("OUT: [size=%zu]\n", res->size);
+        if (s->cg != &tcg_codegen_interp && be)
+            log_disas(be->disas_arch, res->code, res->size, (uintptr_t)res->code);
+        else
+            log_printf("  (interpreter bytecode, %zu words)\n", res->size / 8);
+        log_printf("\n");
+    }
     return 0;
 }
 

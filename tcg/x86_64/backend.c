@@ -292,8 +292,14 @@ static void emit_st(Gen *g, TCGType t, int s, int base, int32_t off)
 
 static bool emit_sti(Gen *g, TCGType t, uint64_t v, int base, int32_t off)
 {
-    if (t == TCG_I64 && !fits_i32((int64_t)v))
-        return false;
+    if (t == TCG_I64 && !fits_i32((int64_t)v)) {
+        /* two 32-bit halves: no register needed */
+        x_mem_bd(g, OPC_MOV_EvIz, 0, base, off);
+        gen_u32(g, (uint32_t)v);
+        x_mem_bd(g, OPC_MOV_EvIz, 0, base, off + 4);
+        gen_u32(g, (uint32_t)(v >> 32));
+        return true;
+    }
     x_mem_bd(g, OPC_MOV_EvIz | W(t), 0, base, off);
     gen_u32(g, (uint32_t)v);
     return true;
@@ -342,6 +348,13 @@ static void land8(Gen *g, uint32_t from)
     }
     if (g->start + from - 1 < g->end)
         g->start[from - 1] = (uint8_t)d;
+}
+
+static void emit_call(Gen *g, const void *fn, TCGType ret)
+{
+    x86_call(g, fn);
+    if (ret == TCG_I32)
+        x_rr(g, OPC_MOV_EvGv, RAX, RAX);   /* the ABI leaves bits 32..63 undefined */
 }
 
 void x86_call(Gen *g, const void *fn)
@@ -851,8 +864,12 @@ static void emit_br(Gen *g, uint32_t label)
 static void emit_goto_tb(Gen *g, unsigned n)
 {
     /* the rel32 field must be 4-byte aligned so patching is atomic */
-    while ((gen_off(g) + 1) & 3)
-        gen_u8(g, 0x90);
+    switch ((4 - ((gen_off(g) + 1) & 3)) & 3) {
+    case 1: gen_u8(g, 0x90); break;
+    case 2: gen_u8(g, 0x66); gen_u8(g, 0x90); break;
+    case 3: gen_u8(g, 0x0f); gen_u8(g, 0x1f); gen_u8(g, 0x00); break;
+    default: break;
+    }
     gen_u8(g, OPC_JMP_LONG);
     g->s->goto_tb_off[n] = gen_off(g);
     gen_u32(g, 0);
@@ -952,7 +969,7 @@ static const TCGBackend x86_64_backend = {
     .emit_ld = emit_ld,
     .emit_st = emit_st,
     .emit_sti = emit_sti,
-    .emit_call = x86_call,
+    .emit_call = emit_call,
     .emit_br = emit_br,
     .emit_qemu_ldst = x86_emit_qemu_ldst,
     .emit_slow_path = x86_emit_slow_path,

@@ -154,7 +154,7 @@ static void lea_rip(Gen *g, int reg, uintptr_t target)
 void x86_emit_slow_path(Gen *g, const TCGSlowPath *sp)
 {
     bool st = sp->opc == INDEX_op_qemu_st;
-    const TCGSyncStore *sync = g->sync_pool + sp->sync_start;
+    const TCGSyncStore *sync = sp->nsync ? g->sync_pool + sp->sync_start : NULL;
 
     /* the fast path's miss branch lands here */
     uint8_t *field = g->start + sp->branch_off;
@@ -204,8 +204,12 @@ void x86_emit_slow_path(Gen *g, const TCGSlowPath *sp)
     x86_movi(g, TCG_I32, oi_reg, make_memop_idx(sp->mop, sp->mmu_idx));
     lea_rip(g, ra_reg, gen_rx(g, g->start + sp->return_off));
     x86_call(g, st ? (const void *)tcg_helper_st : (const void *)tcg_helper_ld);
-    if (!st)
-        x86_mov(g, sp->type, val, RAX);
+    if (!st) {
+        if (sp->type == TCG_I32)
+            x_rr(g, OPC_MOV_EvGv, RAX, val);   /* zero-extends, even onto itself */
+        else
+            x86_mov(g, TCG_I64, val, RAX);
+    }
     for (int r = 0; r < 16; r++)
         if ((sp->save & REGSET(r)) && !(r == val && !st))
             x_mem_bd(g, OPC_MOV_GvEv | P_W, r, RSP, 8 * r);
