@@ -264,6 +264,7 @@ typedef struct TCGEnvLayout {
 enum {
     TCG_COUNTER_TB_ENTER,     /* blocks entered (any way) */
     TCG_COUNTER_TLB_FAST,     /* guest accesses that hit the inline TLB path */
+    TCG_COUNTER_HELPER_CALL,  /* helper calls */
     TCG_NB_COUNTERS
 };
 
