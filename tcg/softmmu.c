@@ -78,6 +78,13 @@ void tlb_init(CPUState *cpu)
     }
 }
 
+void tlb_flush_local(CPUState *cpu)
+{
+    for (int i = 0; i < TCG_MAX_MMU_MODES; i++)
+        flush_one(cpu, i);
+    tb_jmp_cache_clear(cpu);
+}
+
 typedef struct FlushReq {
     uint64_t vaddr;       /* UINT64_MAX: not a page flush */
     uint32_t idxmap;

@@ -17,6 +17,8 @@ bool tlb_code_page(CPUState *cpu, uint64_t vaddr, int mmu_idx, bool probe, const
 void tlb_protect_code(ram_addr_t page);
 /* Set up a CPU's TLB (all entries invalid). */
 void tlb_init(CPUState *cpu);
+/* Flush everything now, on this thread (the CPU must not be running). */
+void tlb_flush_local(CPUState *cpu);
 /* Listen to the CPU's address space for topology changes. */
 void tlb_register_listener(CPUState *cpu);
 void tlb_unregister_listener(CPUState *cpu);

@@ -21,8 +21,10 @@
 #include "tcg/codebuf.h"
 #include "tcg/codegen.h"
 #include "tcg/eval.h"
+#include "tcg/cpu.h"
 #include "tcg/ldst.h"
 #include "tcg/tcg.h"
+#include "tcg/tlb.h"
 
 typedef uint8_t __attribute__((may_alias)) u8a;
 typedef uint16_t __attribute__((may_alias)) u16a;
@@ -180,6 +182,51 @@ static uint64_t call_helper(uint64_t fn, unsigned n, const uint64_t *a)
     case 5: return ((F5 *)f)(a[0], a[1], a[2], a[3], a[4]);
     default: return ((F6 *)f)(a[0], a[1], a[2], a[3], a[4], a[5]);
     }
+}
+
+/* ---- guest memory: the TLB fast path in C ------------------------------------ */
+
+/* The host address for an access if the TLB entry allows it inline (same
+ * test as the native fast path, tcg/tlb.h), else NULL. */
+static inline uint8_t *tlb_fast(CPUState *cpu, uint64_t addr, MemOpIdx oi, bool store)
+{
+    MemOp mop = get_memop(oi);
+    unsigned mmu = get_mmuidx(oi), size = memop_size(mop), align = memop_align(mop);
+    if (mmu >= TCG_MAX_MMU_MODES || (mop & MO_BSWAP))
+        return NULL;
+    const CPUTLBEntry *e = &cpu->tlb_table[mmu][(addr >> TARGET_PAGE_BITS) & (TLB_SIZE - 1)];
+    uint64_t cmp = (addr + (size > align ? size - align : 0)) & (TARGET_PAGE_MASK | (align - 1));
+    if (cmp != (store ? e->addr_write : e->addr_read))
+        return NULL;
+    return (uint8_t *)(uintptr_t)(addr + e->addend);
+}
+
+static uint64_t interp_ld(CPUState *cpu, uint64_t addr, MemOpIdx oi, uintptr_t ra)
+{
+    uint8_t *h = tlb_fast(cpu, addr, oi, false);
+    if (!h)
+        return tcg_helper_ld(cpu, addr, oi, ra);
+    MemOp mop = get_memop(oi);
+    unsigned size = memop_size(mop);
+    uint64_t v = 0;
+    memcpy(&v, h, size);
+    if ((mop & MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    cpu->counters[TCG_COUNTER_TLB_FAST]++;
+    return v;
+}
+
+static void interp_st(CPUState *cpu, uint64_t addr, uint64_t v, MemOpIdx oi, uintptr_t ra)
+{
+    uint8_t *h = tlb_fast(cpu, addr, oi, true);
+    if (!h) {
+        tcg_helper_st(cpu, addr, v, oi, ra);
+        return;
+    }
+    memcpy(h, &v, memop_size(get_memop(oi)));
+    cpu->counters[TCG_COUNTER_TLB_FAST]++;
 }
 
 /* ---- the interpreter loop ------------------------------------------------ */
@@ -371,19 +418,19 @@ L_st64: *(u64u *)HADDR = R64(OA(1)); NEXT(3);
 
     /* guest memory: [h][v,addr][oi,cpu_off] */
 L_qemu_ld32:
-    R32(OA(1)) = (uint32_t)tcg_helper_ld((CPUState *)(env + OB(2)), R64(OB(1)), (MemOpIdx)OA(2),
+    R32(OA(1)) = (uint32_t)interp_ld((CPUState *)(env + OB(2)), R64(OB(1)), (MemOpIdx)OA(2),
                                          (uintptr_t)(pc + 3));
     NEXT(3);
 L_qemu_ld64:
-    R64(OA(1)) = tcg_helper_ld((CPUState *)(env + OB(2)), R64(OB(1)), (MemOpIdx)OA(2),
+    R64(OA(1)) = interp_ld((CPUState *)(env + OB(2)), R64(OB(1)), (MemOpIdx)OA(2),
                                (uintptr_t)(pc + 3));
     NEXT(3);
 L_qemu_st32:
-    tcg_helper_st((CPUState *)(env + OB(2)), R64(OB(1)), R32(OA(1)), (MemOpIdx)OA(2),
+    interp_st((CPUState *)(env + OB(2)), R64(OB(1)), R32(OA(1)), (MemOpIdx)OA(2),
                   (uintptr_t)(pc + 3));
     NEXT(3);
 L_qemu_st64:
-    tcg_helper_st((CPUState *)(env + OB(2)), R64(OB(1)), R64(OA(1)), (MemOpIdx)OA(2),
+    interp_st((CPUState *)(env + OB(2)), R64(OB(1)), R64(OA(1)), (MemOpIdx)OA(2),
                   (uintptr_t)(pc + 3));
     NEXT(3);
 

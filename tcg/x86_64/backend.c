@@ -16,32 +16,32 @@
 #include "tcg/x86_64/x86.h"
 
 X86Features x86_features;
+static X86Features host_features;
 static bool features_probed;
 
+/* cpuid once (it can trap to a hypervisor: slow) */
 static void probe_features(void)
 {
     unsigned a, b, c, d;
     features_probed = true;
     if (__get_cpuid(1, &a, &b, &c, &d)) {
-        x86_features.popcnt = (c >> 23) & 1;
-        x86_features.movbe = (c >> 22) & 1;
+        host_features.popcnt = (c >> 23) & 1;
+        host_features.movbe = (c >> 22) & 1;
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-        x86_features.bmi1 = (b >> 3) & 1;
-        x86_features.bmi2 = (b >> 8) & 1;
+        host_features.bmi1 = (b >> 3) & 1;
+        host_features.bmi2 = (b >> 8) & 1;
     }
     if (__get_cpuid(0x80000001, &a, &b, &c, &d))
-        x86_features.lzcnt = (c >> 5) & 1;
+        host_features.lzcnt = (c >> 5) & 1;
+    x86_features = host_features;
 }
 
 void x86_backend_set_features(const X86Features *f)
 {
     if (!features_probed)
         probe_features();
-    if (f)
-        x86_features = *f;
-    else
-        probe_features();
+    x86_features = f ? *f : host_features;
 }
 
 static const char *const reg_names[] = {

@@ -5,21 +5,24 @@
 #ifndef FERRY_TESTS_TCG_FUZZ_ENV_H
 #define FERRY_TESTS_TCG_FUZZ_ENV_H
 
+#include "core/memory.h"
 #include "tcg/codebuf.h"
 #include "tcg/codegen.h"
+#include "tcg/cpu.h"
 #include "tcg/ir.h"
+#include "tcg/softmmu.h"
 #include "tcg/tcg.h"
 #if defined(__x86_64__)
 #include "tcg/x86_64/asm.h"
 #endif
 
-/* guest memory window (used once the softmmu test TLB is wired in) */
+/* Guest memory: a virtual window of 4 pages at FUZZ_GUEST_BASE mapped to
+ * physical 0: three pages of RAM and one device page (a little register
+ * file, so MMIO takes part in the comparison). */
 #define FUZZ_GUEST_BASE 0x40000000ull
 #define FUZZ_GUEST_PAGES 4
 #define FUZZ_GUEST_SIZE (FUZZ_GUEST_PAGES * TARGET_PAGE_SIZE)
-#ifndef TARGET_PAGE_SIZE
-#define TARGET_PAGE_SIZE 4096ull
-#endif
+#define FUZZ_RAM_SIZE (3 * TARGET_PAGE_SIZE)
 
 typedef struct FuzzEnv {
     uint64_t g64[16];
@@ -28,6 +31,67 @@ typedef struct FuzzEnv {
     uint8_t vec[4][16];
     uint64_t frame[2048];
 } FuzzEnv;
+
+typedef struct FuzzCPU {
+    CPUState cs;
+    FuzzEnv env;
+} FuzzCPU;
+
+static uint8_t *fuzz_ram;
+static uint8_t fuzz_dev[TARGET_PAGE_SIZE];
+static AddressSpace *fuzz_as;
+
+static uint64_t fuzz_dev_read(void *opaque, hwaddr off, unsigned size)
+{
+    (void)opaque;
+    uint64_t v = 0;
+    memcpy(&v, fuzz_dev + off, size);
+    return v;
+}
+
+static void fuzz_dev_write(void *opaque, hwaddr off, uint64_t v, unsigned size)
+{
+    (void)opaque;
+    memcpy(fuzz_dev + off, &v, size);
+}
+
+static const MemOps fuzz_dev_ops = { .read = fuzz_dev_read, .write = fuzz_dev_write };
+
+static bool fuzz_tlb_fill(CPUState *cpu, uint64_t va, MMUAccessType type, int mmu, bool probe,
+                          uintptr_t ra, TLBFill *out)
+{
+    (void)cpu; (void)type; (void)mmu; (void)ra;
+    if (va < FUZZ_GUEST_BASE || va >= FUZZ_GUEST_BASE + FUZZ_GUEST_SIZE) {
+        if (probe)
+            return false;
+        fprintf(stderr, "fuzz: guest access outside the window: %#" PRIx64 "\n", va);
+        abort();
+    }
+    out->phys = va - FUZZ_GUEST_BASE;
+    out->prot = PAGE_READ | PAGE_WRITE;
+    out->lg_page_size = TARGET_PAGE_BITS;
+    return true;
+}
+
+static const CPUHooks fuzz_hooks = {
+    .arch = "none",
+    .env_offset = offsetof(FuzzCPU, env),
+    .insn_start_words = 1,
+    .nb_mmu_modes = 2,
+    .tlb_fill = fuzz_tlb_fill,
+};
+
+static inline void fuzz_memory_init(void)
+{
+    if (fuzz_as)
+        return;
+    MemoryRegion *root = mr_new_container("fuzz", UINT64_MAX);
+    MemoryRegion *ram = mr_new_ram("fuzz-ram", FUZZ_RAM_SIZE, NULL);
+    mr_add_subregion(root, 0, ram, 0);
+    mr_add_subregion(root, FUZZ_RAM_SIZE, mr_new_mmio("fuzz-dev", TARGET_PAGE_SIZE, &fuzz_dev_ops, NULL), 0);
+    fuzz_as = as_new("fuzz", root);
+    fuzz_ram = mr_ram_ptr(ram);
+}
 
 typedef struct FuzzCfg {
     const TCGCodegen *cg;
@@ -61,7 +125,11 @@ static inline int fuzz_configs(FuzzCfg *cs)
         c->opt = list[i].opt;
         c->basic_isa = list[i].basic;
         c->cb = codebuf_new(8 * MiB, c->cg != &tcg_codegen_interp, NULL);
+        int32_t eo = (int32_t)offsetof(FuzzCPU, env);
         TCGEnvLayout lay = {
+            .cpu_off = -eo,
+            .tlb_off = (int32_t)offsetof(CPUState, tlb_table) - eo,
+            .counters_off = (int32_t)offsetof(CPUState, counters) - eo,
             .interp_frame_off = offsetof(FuzzEnv, frame),
             .interp_frame_size = sizeof(((FuzzEnv *)0)->frame),
             .insn_start_words = 1,
@@ -122,11 +190,53 @@ static inline uintptr_t fuzz_run(FuzzCfg *c, const void *code, FuzzEnv *e)
 
 static inline FuzzEnv *fuzz_env_new(void)
 {
-    return xzalloc(sizeof(FuzzEnv));
+    FuzzCPU *c = xzalloc(sizeof(FuzzCPU));
+    fuzz_memory_init();
+    c->cs.hooks = &fuzz_hooks;
+    c->cs.as = fuzz_as;
+    tlb_init(&c->cs);
+    return &c->env;
+}
+
+static inline void fuzz_env_free(FuzzEnv *e)
+{
+    free(container_of(e, FuzzCPU, env));
+}
+
+/* Guest memory contents after a run (for comparison). */
+typedef struct FuzzMem {
+    uint8_t ram[FUZZ_RAM_SIZE];
+    uint8_t dev[TARGET_PAGE_SIZE];
+} FuzzMem;
+
+static inline void fuzz_mem_snapshot(FuzzMem *m)
+{
+    memcpy(m->ram, fuzz_ram, FUZZ_RAM_SIZE);
+    memcpy(m->dev, fuzz_dev, TARGET_PAGE_SIZE);
+}
+
+static inline const char *fuzz_mem_diff(const FuzzMem *m)
+{
+    if (memcmp(m->ram, fuzz_ram, FUZZ_RAM_SIZE))
+        return "guest RAM";
+    if (memcmp(m->dev, fuzz_dev, TARGET_PAGE_SIZE))
+        return "guest device memory";
+    return NULL;
 }
 
 static inline void fuzz_env_init(FuzzEnv *e, uint64_t seed)
 {
+    /* an empty TLB each run: fills, victims and the inline path all get used */
+    tlb_flush_local(&container_of(e, FuzzCPU, env)->cs);
+    uint64_t y = seed * 0x9e3779b97f4a7c15ull | 1;
+    for (size_t i = 0; i < FUZZ_RAM_SIZE; i += 8) {
+        y ^= y << 13; y ^= y >> 7; y ^= y << 17;
+        memcpy(fuzz_ram + i, &y, 8);
+    }
+    for (size_t i = 0; i < TARGET_PAGE_SIZE; i += 8) {
+        y ^= y << 13; y ^= y >> 7; y ^= y << 17;
+        memcpy(fuzz_dev + i, &y, 8);
+    }
     uint64_t x = seed | 1;
     for (int i = 0; i < 16; i++) {
         x ^= x << 13; x ^= x >> 7; x ^= x << 17;
