@@ -183,16 +183,24 @@ void tlb_flush_by_mmuidx_all_cpus(uint32_t idxmap)
     }
 }
 
+/* After a topology change, on the vCPU thread between blocks: no stale
+ * host pointer survives in the TLB, so retired flat views can go. */
+static void topology_work(CPUState *cpu, void *data)
+{
+    (void)data;
+    tlb_flush_local(cpu);
+    tcg_stats.tlb_flushes++;
+    dev_lock();
+    mem_reclaim_retired();
+    dev_unlock();
+}
+
 /* Memory topology changed (device lock held, loop thread): host pointers
  * and MMIO decisions in the TLBs are stale. */
 static void as_changed(void *opaque, AddressSpace *as)
 {
     (void)as;
-    CPUState *cpu = opaque;
-    FlushReq *r = xmalloc(sizeof(*r));
-    r->vaddr = UINT64_MAX;
-    r->idxmap = ~0u;
-    async_run_on_cpu(cpu, flush_work, r);
+    async_run_on_cpu(opaque, topology_work, NULL);
 }
 
 void tlb_register_listener(CPUState *cpu)

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "core/loop.h"   /* before <pthread.h>: see tcg/cpu-exec.c */
@@ -19,6 +20,7 @@
 
 #include <pthread.h>
 
+#include "core/log.h"
 #include "tcg/codebuf.h"
 #include "tcg/codegen.h"
 #include "tcg/stats.h"
@@ -221,6 +223,18 @@ static bool toy_insn_gen(TranslatorCtx *tc, uint64_t pc, uint32_t w)
     }
 }
 
+/* T_LIW: its immediate word follows it (and may be on the next page). */
+static bool toy_liw(TranslatorCtx *tc, uint64_t pc, uint32_t w)
+{
+    uint32_t imm;
+    if (!translator_fetch(tc, pc + 4, &imm, 4)) {
+        ir_callv(tc->s, &h_raise, TCGV_NONE, tc->s->env, ir_const64(tc->s, TOY_EXC_PAGEFAULT));
+        return true;
+    }
+    ir_movi(tc->s, g_r[(w >> 8) & 7], imm);
+    return false;
+}
+
 static void toy_translate(CPUState *cpu, TranslatorCtx *tc)
 {
     (void)cpu;
@@ -232,7 +246,13 @@ static void toy_translate(CPUState *cpu, TranslatorCtx *tc)
             break;
         }
         translator_insn_start(tc, pc, 0, 0);
-        bool end = toy_insn_gen(tc, pc, w);
+        bool end;
+        if ((w & 0xff) == T_LIW) {
+            end = toy_liw(tc, pc, w);
+            pc += 4;
+        } else {
+            end = toy_insn_gen(tc, pc, w);
+        }
         pc += 4;
         if (end)
             break;
@@ -703,6 +723,61 @@ static void test_smp_round_robin(void **state)
     }
 }
 
+static void test_block_on_two_pages(void **state)
+{
+    (void)state;
+    const TCGCodegen *cg;
+    FOR_EACH_CG(cg) {
+        ToyCPU *c = setup_machine(cg, 0);
+        /* an 8-byte instruction at 0x7ffc: its immediate is on the next page */
+        uint32_t prog[] = { toy_insn(T_ADDI, 2, 2, 1), toy_insn(T_LIW, 1, 0, 0), 0x11111111,
+                            toy_insn(T_HALT, 0, 0, 0) };
+        put_code(0x7ff8, prog, ARRAY_SIZE(prog));
+        run(c, 0x7ff8);
+        assert_int_equal(c->env.r[1], 0x11111111);
+        /* write only the second page's part: the block must be found there */
+        uint32_t imm2 = 0x22222222;
+        dev_lock();
+        dma_write(as, 0x8000, &imm2, 4);
+        dev_unlock();
+        run(c, 0x7ff8);
+        assert_int_equal(c->env.r[1], 0x22222222);
+        assert_int_equal(c->env.r[2], 2);
+    }
+}
+
+static void test_debug_logging(void **state)
+{
+    (void)state;
+    const TCGCodegen *cg;
+    /* with -d exec/cpu every block goes through the loop (no chaining);
+     * the logs themselves go to stderr, silenced here */
+    FOR_EACH_CG(cg) {
+        ToyCPU *c = setup_machine(cg, 0);
+        uint32_t prog[] = { toy_insn(T_LI, 1, 0, 10), toy_insn(T_ADDI, 2, 2, 1),
+                            toy_insn(T_ADDI, 1, 1, -1), toy_insn(T_BNZ, 1, 0, -2),
+                            toy_insn(T_HALT, 0, 0, 0) };
+        put_code(0x900, prog, ARRAY_SIZE(prog));
+        fflush(stderr);
+        int saved = dup(2), null = open("/dev/null", O_WRONLY);
+        dup2(null, 2);
+        log_mask = LOG_EXEC | LOG_CPU | LOG_IN_ASM | LOG_OUT_ASM | LOG_OP | LOG_JITSTATS | LOG_CHAIN;
+        run(c, 0x900);
+        tcg_dump_stats(stderr);
+        log_mask = 0;
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        close(null);
+        assert_int_equal(c->env.r[2], 10);
+        assert_int_equal(tcg_stats.chain_patches, 0);
+        assert_true(tcg_stats.loop_entries >= 10);
+        /* counters from generated code */
+        assert_true(c->cs.counters[TCG_COUNTER_TB_ENTER] >= 10);
+        assert_true(c->cs.counters[TCG_COUNTER_HELPER_CALL] >= 1);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -745,6 +820,8 @@ int main(void)
         cmocka_unit_test(test_large_page_flush),
         cmocka_unit_test(test_interrupt_wakes_halted),
         cmocka_unit_test(test_smp_round_robin),
+        cmocka_unit_test(test_block_on_two_pages),
+        cmocka_unit_test(test_debug_logging),
     };
     return cmocka_run_group_tests_name("tcg_cpu", tests, setup, teardown);
 }

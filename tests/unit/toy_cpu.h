@@ -18,6 +18,7 @@
 enum {
     T_LI = 1, T_ADD, T_ST, T_LD, T_BNZ, T_JR, T_HALT, T_ADDI, T_SHLI, T_STB, T_TRAP, T_LDW,
     T_STW, T_B, T_LUI, T_LDA, T_ERET,
+    T_LIW,   /* 8 bytes: ra = the following 32-bit word (may straddle pages) */
 };
 
 enum {
