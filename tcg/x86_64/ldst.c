@@ -177,8 +177,11 @@ void x86_emit_slow_path(Gen *g, const TCGSlowPath *sp)
             x_mem_bd(g, OPC_MOV_EvIz | (sync[i].type == TCG_I64 ? P_W : 0), 0, RBX, sync[i].off);
             gen_u32(g, (uint32_t)sync[i].val);
         } else {
-            x86_movi(g, TCG_I64, RAX, sync[i].val);
-            x_mem_bd(g, OPC_MOV_EvGv | P_W, RAX, RBX, sync[i].off);
+            /* two halves: every register may hold an argument here */
+            x_mem_bd(g, OPC_MOV_EvIz, 0, RBX, sync[i].off);
+            gen_u32(g, (uint32_t)sync[i].val);
+            x_mem_bd(g, OPC_MOV_EvIz, 0, RBX, sync[i].off + 4);
+            gen_u32(g, (uint32_t)(sync[i].val >> 32));
         }
     }
 
