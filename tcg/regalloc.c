@@ -444,13 +444,15 @@ static bool temp_sync_here(const TCGOp *op, uint32_t t)
     return false;
 }
 
-/* Store dirty globals/caller-saved info for a guest memory access. */
-static void ldst_info(RA *ra, TCGLdstInfo *info, TCGSyncStore *buf, TCGRegSet outregs)
+/* Store dirty globals/caller-saved info for a guest memory access. The
+ * op's own output is not written yet when the slow path runs: its old
+ * value was made coherent before the output was assigned. */
+static void ldst_info(RA *ra, const TCGOp *op, TCGLdstInfo *info, TCGSyncStore *buf, TCGRegSet outregs)
 {
     uint16_t n = 0;
     for (uint32_t t = 0; t < ra->s->nb_globals; t++) {
         TS *ts = &ra->ts[t];
-        if (kind(ra, t) != TEMP_GLOBAL || ts->coherent)
+        if (kind(ra, t) != TEMP_GLOBAL || ts->coherent || (op->nout && op->args[0] == t))
             continue;
         if (ts->val == VAL_REG)
             buf[n++] = (TCGSyncStore){ ts->reg, ttype(ra, t), ra->s->temps[t].mem_off, 0 };
@@ -651,7 +653,7 @@ static void do_op(RA *ra, const TCGOp *op, const TCGConstraint *ct)
     if (op->opc == INDEX_op_qemu_ld || op->opc == INDEX_op_qemu_st) {
         TCGSyncStore buf[256];
         TCGLdstInfo info;
-        ldst_info(ra, &info, buf, out_regs);
+        ldst_info(ra, op, &info, buf, out_regs);
         be->emit_qemu_ldst(&ra->g, op, &a, &info);
     } else if (tcg_op_defs[op->opc].flags & OPF_VEC) {
         be->emit_vec(&ra->g, op, nin ? in_reg[0] : -1);

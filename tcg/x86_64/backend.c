@@ -90,7 +90,11 @@ static bool imm_ok(const TCGOp *op, int argno, uint8_t cls, uint64_t val)
 #define II(r, c) { .regs = (r), .imm = (c), .alias = -1 }
 
 static const TCGConstraint ct_r_r = { .out = { O(R_ALL) }, .in = { I(R_ALL) } };
+/* env (rbx) is never allocated, so allowing it only lets env itself be
+ * used in place as a base (ld/st, lea). */
+#define R_ENV (R_ALL | REGSET(RBX))
 static const TCGConstraint ct_r_r_ri = { .out = { O(R_ALL) }, .in = { I(R_ALL), II(R_ALL, IMM_S32) } };
+static const TCGConstraint ct_add = { .out = { O(R_ALL) }, .in = { I(R_ENV), II(R_ALL, IMM_S32) } };
 static const TCGConstraint ct_sub = { .out = { O(R_ALL) }, .in = { I(R_ALL), II(R_ALL, IMM_NEG) } };
 static const TCGConstraint ct_andn = { .out = { O(R_ALL) }, .in = { I(R_ALL), II(R_ALL, IMM_NOT) } };
 static const TCGConstraint ct_andc = { .out = { ONEW(R_ALL) }, .in = { I(R_ALL), II(R_ALL, IMM_NOT) } };
@@ -127,8 +131,8 @@ static const TCGConstraint ct_movcond = {
     .out = { OAL(3) }, .in = { I(R_ALL), II(R_ALL, IMM_S32), I(R_ALL), I(R_ALL) },
 };
 static const TCGConstraint ct_brcond = { .in = { I(R_ALL), II(R_ALL, IMM_S32) } };
-static const TCGConstraint ct_st = { .in = { II(R_ALL, IMM_S32), I(R_ALL) } };
-static const TCGConstraint ct_ld = { .out = { O(R_ALL) }, .in = { I(R_ALL) } };
+static const TCGConstraint ct_st = { .in = { II(R_ALL, IMM_S32), I(R_ENV) } };
+static const TCGConstraint ct_ld = { .out = { O(R_ALL) }, .in = { I(R_ENV) } };
 static const TCGConstraint ct_qemu_ld = {
     .out = { O(R_ALL) }, .in = { I(R_ALL) }, .nscratch = 2, .scratch_regs = R_ALL,
 };
@@ -143,6 +147,7 @@ static const TCGConstraint *constraint(const TCGOp *op)
     const X86Features *f = &x86_features;
     switch (op->opc) {
     case INDEX_op_add:
+        return &ct_add;
     case INDEX_op_and:
     case INDEX_op_or:
     case INDEX_op_xor:

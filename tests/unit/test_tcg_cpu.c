@@ -570,7 +570,9 @@ static void test_exception_mid_block(void **state)
         uint32_t al[] = { toy_insn(T_LI, 3, 0, 0x1003), toy_insn(T_LDA, 4, 3, 0),
                           toy_insn(T_HALT, 0, 0, 0) };
         put_code(0x700, al, ARRAY_SIZE(al));
+        c->env.r[4] = 0x4444;
         run(c, 0x600);
+        assert_int_equal(c->env.r[4], 0x4444);   /* the faulting load wrote nothing */
         assert_int_equal(c->env.ecause, TOY_EXC_PAGEFAULT);
         assert_int_equal(c->env.epc, 0x614);
         assert_int_equal(c->env.efar, 0x0f000000);

@@ -99,8 +99,8 @@ static void test_add_globals(void **state)
     ir_add(s, x[0], x[1], x[2]);
     ir_exit_tb(s, 0);
     check("add of two globals",
-          "mov rbp, qword ptr [rbx + 8]\n"
-          "mov r12, qword ptr [rbx + 0x10]\n"
+          "mov rbp, qword ptr [rbx + 0x10]\n"
+          "mov r12, qword ptr [rbx + 8]\n"
           "add rbp, r12\n"
           "mov qword ptr [rbx], rbp\n"
           "jmp ADDR\n");
