@@ -770,7 +770,9 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base, uint
         TCGGenResult r;
         long tsize = -1;
         if (tcg_gen_code(s, &r) == 0) {
+            codebuf_write_begin(E.cb);
             tsize = encode_insn_table(s, codebuf_ptr(E.cb), codebuf_avail(E.cb));
+            codebuf_write_end(E.cb);
             if (tsize >= 0) {
                 tb->insn_info = codebuf_rx(E.cb, codebuf_ptr(E.cb));
                 E.cb->used += (size_t)tsize;

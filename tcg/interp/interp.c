@@ -824,7 +824,9 @@ static uintptr_t interp_exec(TCGContext *s, void *env, const void *code)
 static void interp_set_jump(TCGContext *s, uint8_t *code_rx, uint32_t patch_off, const void *target)
 {
     uint64_t *slot = (uint64_t *)codebuf_rw(s->cb, code_rx + patch_off);
+    codebuf_write_begin(s->cb);
     __atomic_store_n(slot, (uint64_t)(uintptr_t)target, __ATOMIC_RELEASE);
+    codebuf_write_end(s->cb);
 }
 
 static const void *interp_return_zero(TCGContext *s)
