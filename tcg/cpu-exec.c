@@ -165,9 +165,12 @@ void async_run_on_cpu(CPUState *cpu, CPUWorkFn *fn, void *data)
     queue_work(cpu, w);
 }
 
+static bool rr_started;
+
 void run_on_cpu(CPUState *cpu, CPUWorkFn *fn, void *data)
 {
-    if (tcg_vcpu_thread) {
+    /* on the vCPU thread, or while no thread runs CPUs: directly */
+    if (tcg_vcpu_thread || !rr_started) {
         fn(cpu, data);
         return;
     }
@@ -411,7 +414,7 @@ int cpu_exec(CPUState *cpu)
 /* ---- the round-robin vCPU thread --------------------------------------------------------- */
 
 static pthread_t rr_thread, kick_thread;
-static bool rr_started, parked;
+static bool parked;
 static int64_t timeslice_ns = 10 * 1000 * 1000;
 
 /* The time slice: a small thread that ends the running CPU's turn. */
