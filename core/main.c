@@ -18,6 +18,8 @@
 #include "core/log.h"
 #include "core/monitor.h"
 #include "netback/net.h"
+#include "tcg/tb.h"
+#include "tcg/tcg.h"
 
 static const char *pidfile_path;
 
@@ -151,6 +153,13 @@ int main(int argc, char **argv)
     if (c->mc.cpu_model && strcmp(mt->arch, "none") &&
         !cpu_model_find(mt->arch, c->mc.cpu_model))
         fatal("-cpu %s: unknown CPU model for %s (see -cpu help)", c->cpu_arg, mt->arch);
+
+    /* The translator: its backend, and a code buffer for machines with CPUs. */
+    if (c->accel_backend && tcg_select_backend(c->accel_backend, &err) < 0)
+        fatal_err(err);
+    if (strcmp(mt->arch, "none") &&
+        tcg_exec_init(c->tb_size * MiB, NULL, &err) < 0)
+        fatal_err(err);
 
     Loop *loop = loop_new();
     dev_lock();
