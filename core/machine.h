@@ -22,6 +22,14 @@
 typedef struct Machine Machine;
 typedef struct Chardev Chardev;
 
+/* -fw_cfg [name=]NAME,file=PATH or string=TEXT: a named file for the
+ * board's fw_cfg device. */
+typedef struct FwCfgUserItem {
+    const char *name;
+    const char *file;      /* exactly one of file and string is set */
+    const char *string;
+} FwCfgUserItem;
+
 typedef struct MachineConfig {
     uint64_t ram_size;     /* bytes; 0 = board default */
     unsigned smp_cpus;     /* 0 = 1 */
@@ -36,6 +44,8 @@ typedef struct MachineConfig {
     Opts *machine_opts;    /* -M/-machine, board properties unconsumed by core */
     Chardev *serial[4];    /* -serial, in order; NULL when none */
     int n_serial;
+    const FwCfgUserItem *fw_cfg; /* -fw_cfg, in order; the board's fw_cfg adds them */
+    int n_fw_cfg;
 } MachineConfig;
 
 typedef struct MachineType {
