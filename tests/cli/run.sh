@@ -60,6 +60,11 @@ check 1 "the aarch64 default (virt) is not implemented yet" "$dir/ferry-system-a
 check 1 "the x86_64 default (q35) is not implemented yet" "$dir/ferry-system-x86_64"
 check 1 "unknown log item 'nope'" $f -d nope
 check 1 "block devices" $f -hda disk.img
+# -fw_cfg: QEMU's forms and rules.
+check 1 "exactly one of file= and string= is needed" $f -M none -fw_cfg opt/x
+check 1 "name too long" $f -M none -fw_cfg opt/0123456789012345678901234567890123456789012345678901,string=x
+check 1 "-fw_cfg opt/x,string=y: machine 'none' has no fw_cfg device" $f -M none -fw_cfg opt/x,string=y
+check 1 'should be prefixed with "opt/"' $f -M none -fw_cfg etc/x,string=y
 
 # The monitor on the empty machine, driven through stdin.
 monitor_case() { # text input
