@@ -42,9 +42,13 @@ static inline void devtest_irq(void *opaque, int n, int level)
 }
 
 /* One fixture per test: address spaces and lines are cheap; the loop and
- * the sysbus are made once per program (ferry never frees them). */
+ * the sysbus are made once per program. Devices, once realized, live as
+ * long as the program (ferry never frees a machine), so every fixture stays
+ * reachable too. */
 static inline DevTest *devtest_new(void)
 {
+    static DevTest *all[256];
+    static int n_all;
     static Loop *loop;
     if (!loop) {
         loop = loop_new();
@@ -59,6 +63,9 @@ static inline DevTest *devtest_new(void)
     mr_add_subregion(t->root, DEVTEST_RAM_BASE, t->ram, 0);
     t->as = as_new("memory", t->root);
     t->irq = irq_new(devtest_irq, t, DEVTEST_IRQS);
+    if (n_all == (int)ARRAY_SIZE(all))
+        fail_msg("devtest: more than %zu fixtures", ARRAY_SIZE(all));
+    all[n_all++] = t;
     return t;
 }
 

@@ -51,6 +51,7 @@ static int teardown(void **state)
 {
     T *t = *state;
     close(t->peer);
+    free(t);
     dev_unlock();
     return 0;
 }

@@ -32,6 +32,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    free(*state);
     dev_unlock();
     return 0;
 }
