@@ -44,10 +44,6 @@ int virt_boot_load(VirtBoard *vb, Error **errp)
         error_setg(errp, "virt: loading -kernel %s is not implemented yet", c->kernel);
         return -1;
     }
-    if (c->initrd && !c->kernel) {
-        error_setg(errp, "-initrd %s needs -kernel", c->initrd);
-        return -1;
-    }
     return 0;
 }
 

@@ -308,6 +308,11 @@ VirtBoard *virt_prepare(Machine *m, Error **errp)
     if (virt_parse_config(m->cfg.machine_opts, &vb->cfg, errp) < 0)
         return NULL;
     const MachineConfig *c = &m->cfg;
+    if (!c->kernel && (c->initrd || c->append)) {
+        error_setg(errp, "%s only allowed with -kernel (as in QEMU)",
+                   c->initrd ? "-initrd" : "-append");
+        return NULL;
+    }
     vb->cpu_model = c->cpu_model ? c->cpu_model : VIRT_DEFAULT_CPU;
     uint64_t ram = c->ram_size;
     uint64_t ram_end = virt_memmap[VIRT_MEM].base + ram;

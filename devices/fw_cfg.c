@@ -226,12 +226,22 @@ int fw_cfg_add_user_items(FwCfg *s, const FwCfgUserItem *items, int n, Error **e
             char buf[65536];
             size_t got, total = 0;
             uint8_t *data = NULL;
-            while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+            bool too_big = false;
+            while (!too_big && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
+                if (got > UINT32_MAX - total) {
+                    too_big = true; /* fw_cfg sizes are 32-bit: stop reading */
+                    break;
+                }
                 data = xrealloc(data, total + got);
                 memcpy(data + total, buf, got);
                 total += got;
-                if (total > UINT32_MAX)
-                    break;
+            }
+            if (too_big) {
+                fclose(f);
+                free(data);
+                error_setg(errp, "-fw_cfg name=%s,file=%s: larger than 4 GiB - 1", it->name,
+                           it->file);
+                return -1;
             }
             bool failed = ferror(f);
             fclose(f);

@@ -10,6 +10,7 @@
 
 #include "tests/unit/test.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>

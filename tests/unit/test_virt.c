@@ -11,6 +11,7 @@
 #include "tests/unit/devtest.h"
 
 #include <libfdt.h>
+#include <zlib.h>
 
 #include "boards/virt.h"
 
@@ -166,6 +167,8 @@ static void test_machine_keys(void **state)
     prepare_fails(&(Cfg){.dtb = "/etc/hostname"}, "-dtb /etc/hostname: not a device tree "
                   "blob");
     prepare_fails(&(Cfg){.dtb = "/nonexistent.dtb"}, "cannot read file");
+    prepare_fails(&(Cfg){.initrd = "/etc/hostname"}, "-initrd only allowed with -kernel");
+    prepare_fails(&(Cfg){.append = "x"}, "-append only allowed with -kernel");
 
     VirtBoard *vb = prepare(&(Cfg){.mopts = "gic-version=max,highmem=off,its=off,acpi=off,"
                                             "iommu=none,mte=off,ras=off,dtb-kaslr-seed=off"});
@@ -456,7 +459,7 @@ static void test_user_dtb(void **state)
 
     /* No /chosen: made; no -append: no bootargs. */
     path = user_dtb(false, 2);
-    vb = prepare(&(Cfg){.dtb = path});
+    vb = prepare(&(Cfg){.dtb = path, .kernel = "/etc/hostname"});
     fdt = build_fdt(vb);
     assert_true(node(fdt, "/chosen") >= 0);
     assert_false(has(fdt, "/chosen", "bootargs"));
@@ -648,6 +651,50 @@ static void test_bios_and_fw_cfg_kernel(void **state)
     assert_string_equal((char *)b, "root=/dev/vda");
 }
 
+/* A gzip-compressed -kernel reaches the firmware decompressed, as QEMU
+ * does; corrupt gzip data is an error naming the file. */
+static void test_fw_cfg_gzip_kernel(void **state)
+{
+    char gz[] = "/tmp/ferry-kernel-gz-XXXXXX";
+    int fd = mkstemp(gz);
+    close(fd);
+    uint8_t *img = xmalloc(3 * MiB);
+    for (size_t i = 0; i < 3 * MiB; i++)
+        img[i] = (uint8_t)(i * 31 / 4096);
+    gzFile z = gzopen(gz, "wb");
+    assert_int_equal(gzwrite(z, img, 3 * MiB), (int)(3 * MiB));
+    gzclose(z);
+    VirtBoard *vb = board_with_devices(&(Cfg){.bios = "/etc/hostname", .kernel = gz});
+    AddressSpace *as = vb->m->as;
+    uint64_t v;
+    assert_int_equal(as_write_uint(as, 0x09020008, 2, 0x0800), MEMTX_OK); /* KERNEL_SIZE */
+    assert_int_equal(as_read_uint(as, 0x09020000, 4, &v), MEMTX_OK);
+    assert_int_equal(v, 3 * MiB);
+    /* Read it back over DMA and compare. */
+    uint8_t desc[16] = {0x00, 0x11, 0x00, 0x0A, /* key KERNEL_DATA, SELECT|READ */
+                        0x00, 0x30, 0x00, 0x00, /* 3 MiB */
+                        0, 0, 0, 0, 0x40, 0x10, 0x00, 0x00};
+    assert_int_equal(as_rw(as, 0x40000000, desc, sizeof(desc), true), MEMTX_OK);
+    assert_int_equal(as_write_uint(as, 0x09020014, 4, 0x00000040), MEMTX_OK); /* BE 0x40000000 */
+    uint8_t status[4];
+    assert_int_equal(as_rw(as, 0x40000000, status, 4, false), MEMTX_OK);
+    assert_int_equal(status[0] | status[1] | status[2] | status[3], 0);
+    assert_memory_equal(mr_ram_ptr(vb->ram) + 0x100000, img, 3 * MiB);
+    free(img);
+
+    fd = open(gz, O_WRONLY | O_TRUNC);
+    assert_int_equal(write(fd, "\x1f\x8b\x08\x00garbage-not-deflate-data", 28), 28);
+    close(fd);
+    vb = prepare(&(Cfg){.bios = "/etc/hostname", .kernel = gz});
+    Error *err = NULL;
+    assert_int_equal(virt_create_memory(vb, &err), 0);
+    assert_int_equal(virt_create_device(vb, VIRT_FW_CFG, &err), -1);
+    assert_contains(error_get_msg(err), "corrupt gzip data");
+    assert_contains(error_get_msg(err), gz);
+    error_free(err);
+    unlink(gz);
+}
+
 static void test_hooks_refuse(void **state)
 {
     VirtBoard *vb = prepare(&(Cfg){0});
@@ -737,6 +784,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_devices_and_power_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secure_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bios_and_fw_cfg_kernel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fw_cfg_gzip_kernel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hooks_refuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oracle_dump, setup, teardown),
     };
