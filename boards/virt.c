@@ -64,6 +64,7 @@ const VirtRegion virt_memmap[VIRT__REGIONS] = {
 /* The high regions never start below 256 GiB (RAM may reach 255 GiB). */
 #define VIRT_HIGH_BASE (256 * GiB)
 #define VIRT_DEFAULT_CPU "cortex-a57"
+#define VIRT_DEFAULT_RAM (128 * MiB)
 
 static const char *const virt_props[] = {
     "gic-version", "highmem", "secure", "virtualization", "its", "iommu", "mte", "ras",
@@ -595,6 +596,24 @@ int virt_create_devices(VirtBoard *vb, Error **errp)
 
 /* ---- the machine --------------------------------------------------------------- */
 
+/* The command-line phase's check: virt_prepare() on a copy, then dropped. */
+static int virt_check(const MachineConfig *cfg, Error **errp)
+{
+    Machine tmp = {.cfg = *cfg};
+    if (!tmp.cfg.ram_size)
+        tmp.cfg.ram_size = VIRT_DEFAULT_RAM;
+    if (!tmp.cfg.smp_cpus)
+        tmp.cfg.smp_cpus = 1;
+    VirtBoard *vb = virt_prepare(&tmp, errp);
+    if (tmp.board) {
+        VirtBoard *b = tmp.board;
+        free(b->mpidr);
+        free(b->user_dtb);
+        free(b);
+    }
+    return vb ? 0 : -1;
+}
+
 static int virt_init(Machine *m, Error **errp)
 {
     VirtBoard *vb = virt_prepare(m, errp);
@@ -623,8 +642,9 @@ MACHINE_TYPE(machine_virt,
     .arch = "aarch64",
     .is_default = true,
     .default_cpu = VIRT_DEFAULT_CPU,
-    .default_ram = 128 * MiB,
+    .default_ram = VIRT_DEFAULT_RAM,
     .max_cpus = 512,
     .props = virt_props,
     .init = virt_init,
+    .check = virt_check,
 );

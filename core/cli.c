@@ -1019,8 +1019,18 @@ const MachineType *cli_machine_type(CliConfig *c, Error **errp)
     return mt;
 }
 
-/* Checks the -machine keys against the common ones and the board's. */
+static int validate_machine_keys(CliConfig *c, const MachineType *mt, Error **errp);
+
+/* Checks the -machine keys against the common ones and the board's, then
+ * lets the board check their values (MachineType.check). */
 int cli_validate_machine(CliConfig *c, const MachineType *mt, Error **errp)
+{
+    if (validate_machine_keys(c, mt, errp) < 0)
+        return -1;
+    return mt->check ? mt->check(&c->mc, errp) : 0;
+}
+
+static int validate_machine_keys(CliConfig *c, const MachineType *mt, Error **errp)
 {
     Opts *o = c->machine_opts;
     if (!o)

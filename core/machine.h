@@ -62,6 +62,11 @@ typedef struct MachineType {
     const char *const *props;
     int (*init)(Machine *m, Error **errp);
     void (*reset)(Machine *m); /* after all devices are reset; may be NULL */
+    /* Optional: checks the configuration (-machine values, CPU count, RAM
+     * size, files the board reads) before anything is created, so a
+     * mistake is reported before chardevs and netdevs open. ram_size and
+     * smp_cpus may still be 0 (the defaults). Creates nothing. */
+    int (*check)(const MachineConfig *cfg, Error **errp);
 } MachineType;
 
 void machine_type_register(const MachineType *mt);

@@ -72,6 +72,8 @@ check 1 "acpi=on needs ACPI tables, which are not implemented yet" $f -M virt,ac
 check 1 "gic-version=2 supports at most 8 CPUs" $f -M virt -smp 9
 check 1 "with highmem=off RAM must end below 4 GiB" $f -M virt,highmem=off -m 4G
 check 1 "-dtb /etc/hostname: not a device tree blob" $f -M virt -dtb /etc/hostname
+# Board values are checked before any backend opens (no wait for a client).
+check 1 "gic-version=5 is not a GIC version" $f -serial tcp:127.0.0.1:0,server=on,wait=on -M virt,gic-version=5
 check 1 "virt: the aarch64 CPU is not implemented yet" $f -M virt-7.2,gic-version=3,secure=on,virtualization=on -smp 4 -m 1G
 check 1 "virt: the aarch64 CPU is not implemented yet" $f -M virt,dumpdtb=/tmp/ferry-cli-never.dtb
 # -fw_cfg: QEMU's forms and rules.

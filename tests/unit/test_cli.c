@@ -154,6 +154,27 @@ static void test_machine_opts_and_keys(void **state)
     err = NULL;
     cli_config_free(&c);
 
+    /* The board checks its values while the line is parsed (MachineType.check). */
+    assert_int_equal(PARSE(&c, &err, "-machine", "virt,gic-version=5"), 0);
+    mt = cli_machine_type(&c, &err);
+    assert_int_equal(cli_validate_machine(&c, mt, &err), -1);
+    assert_contains(error_get_msg(err), "gic-version=5 is not a GIC version (valid: 2, 3, max)");
+    error_free(err);
+    err = NULL;
+    cli_config_free(&c);
+    assert_int_equal(PARSE(&c, &err, "-M", "virt", "-smp", "9"), 0);
+    mt = cli_machine_type(&c, &err);
+    assert_int_equal(cli_validate_machine(&c, mt, &err), -1);
+    assert_contains(error_get_msg(err), "gic-version=2 supports at most 8 CPUs");
+    error_free(err);
+    err = NULL;
+    cli_config_free(&c);
+    assert_int_equal(PARSE(&c, &err, "-M", "virt,gic-version=3,highmem=off", "-smp", "4",
+                           "-m", "3G"), 0);
+    mt = cli_machine_type(&c, &err);
+    assert_int_equal(cli_validate_machine(&c, mt, &err), 0);
+    cli_config_free(&c);
+
     assert_int_equal(PARSE(&c, &err, "-M", "pc-i440fx-99"), 0);
     assert_null(cli_machine_type(&c, &err));
     assert_contains(error_get_msg(err), "unsupported machine type 'pc-i440fx-99'");
