@@ -513,6 +513,8 @@ static void cfg_cap_access(VirtIOPCIProxy *p, bool write)
         (off & (len - 1)) || off >= MODERN_BAR_SIZE) {
         qlog(LOG_GUEST_ERROR, "%s: PCI configuration access to BAR %u offset 0x%x length %u "
              "names no virtio structure (§4.1.4.9.2)\n", pname(p), bar, off, len);
+        if (!write)
+            memset(data, 0, 4);
         return;
     }
     static const MemOps *const ops[4] = {&common_ops, &isr_ops, &device_ops, &notify_ops};

@@ -180,7 +180,7 @@ typedef struct TVq {
 
 /* Rings at base: descriptors, then the available ring, the used ring at
  * the next 4 KiB. */
-static void tvq_init(TVq *q, unsigned index, unsigned num, hwaddr base, bool event_idx)
+static inline void tvq_init(TVq *q, unsigned index, unsigned num, hwaddr base, bool event_idx)
 {
     memset(q, 0, sizeof(*q));
     q->index = index;
@@ -194,7 +194,7 @@ static void tvq_init(TVq *q, unsigned index, unsigned num, hwaddr base, bool eve
         gw(a, zero, sizeof(zero));
 }
 
-static void tdesc(hwaddr table, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
+static inline void tdesc(hwaddr table, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
                   uint16_t next)
 {
     hwaddr d = table + 16 * (hwaddr)i;
@@ -205,7 +205,7 @@ static void tdesc(hwaddr table, unsigned i, uint64_t addr, uint32_t len, uint16_
 }
 
 /* Makes head available: the entry, then (a barrier in a real driver) the index. */
-static void tvq_expose(TVq *q, unsigned head)
+static inline void tvq_expose(TVq *q, unsigned head)
 {
     gw16(q->avail + 4 + 2 * (q->avail_idx % q->num), (uint16_t)head);
     q->avail_idx++;
@@ -213,7 +213,7 @@ static void tvq_expose(TVq *q, unsigned head)
 }
 
 /* A chain of n descriptors; returns its head. */
-static unsigned tvq_add(TVq *q, const TSeg *s, int n)
+static inline unsigned tvq_add(TVq *q, const TSeg *s, int n)
 {
     unsigned head = q->next_desc % q->num;
     for (int i = 0; i < n; i++) {
@@ -229,7 +229,7 @@ static unsigned tvq_add(TVq *q, const TSeg *s, int n)
 }
 
 /* Should the driver notify after moving avail idx from old to new? (§2.7.10.1) */
-static bool tvq_need_kick(TVq *q, uint16_t old_idx)
+static inline bool tvq_need_kick(TVq *q, uint16_t old_idx)
 {
     uint16_t new_idx = q->avail_idx;
     if (q->event_idx) {
@@ -240,7 +240,7 @@ static bool tvq_need_kick(TVq *q, uint16_t old_idx)
 }
 
 /* The next used entry, or false. */
-static bool tvq_get_used(TVq *q, uint32_t *id, uint32_t *len)
+static inline bool tvq_get_used(TVq *q, uint32_t *id, uint32_t *len)
 {
     if (gr16(q->used + 2) == q->last_used)
         return false;
@@ -251,15 +251,15 @@ static bool tvq_get_used(TVq *q, uint32_t *id, uint32_t *len)
     return true;
 }
 
-static uint16_t tvq_used_idx(TVq *q) { return gr16(q->used + 2); }
-static void tvq_set_used_event(TVq *q, uint16_t v) { gw16(q->avail + 4 + 2 * q->num, v); }
-static void tvq_set_avail_flags(TVq *q, uint16_t v) { gw16(q->avail, v); }
+static inline uint16_t tvq_used_idx(TVq *q) { return gr16(q->used + 2); }
+static inline void tvq_set_used_event(TVq *q, uint16_t v) { gw16(q->avail + 4 + 2 * q->num, v); }
+static inline void tvq_set_avail_flags(TVq *q, uint16_t v) { gw16(q->avail, v); }
 
 /* ---- a packed-ring driver (§2.8) ---------------------------------------------------------- */
 
 /* Descriptor ring at base, driver event area after it, device event area
  * 4 bytes later. */
-static void tpq_init(TVq *q, unsigned index, unsigned num, hwaddr base, bool event_idx)
+static inline void tpq_init(TVq *q, unsigned index, unsigned num, hwaddr base, bool event_idx)
 {
     memset(q, 0, sizeof(*q));
     q->index = index;
@@ -275,7 +275,7 @@ static void tpq_init(TVq *q, unsigned index, unsigned num, hwaddr base, bool eve
         gw(a, zero, sizeof(zero));
 }
 
-static uint16_t tpq_flags(TVq *q, bool write, bool next)
+static inline uint16_t tpq_flags(TVq *q, bool write, bool next)
 {
     uint16_t f = (uint16_t)((write ? VRING_DESC_F_WRITE : 0) | (next ? VRING_DESC_F_NEXT : 0));
     if (q->avail_wrap)
@@ -285,7 +285,7 @@ static uint16_t tpq_flags(TVq *q, bool write, bool next)
     return f;
 }
 
-static void tpq_write(TVq *q, unsigned pos, uint64_t addr, uint32_t len, uint16_t id,
+static inline void tpq_write(TVq *q, unsigned pos, uint64_t addr, uint32_t len, uint16_t id,
                       uint16_t flags)
 {
     hwaddr d = q->desc + 16 * (hwaddr)pos;
@@ -297,7 +297,7 @@ static void tpq_write(TVq *q, unsigned pos, uint64_t addr, uint32_t len, uint16_
 
 /* A list of n descriptors with buffer id; the first descriptor's flags are
  * written last (§2.8.6). */
-static void tpq_add(TVq *q, const TSeg *s, int n, uint16_t id)
+static inline void tpq_add(TVq *q, const TSeg *s, int n, uint16_t id)
 {
     unsigned first = q->next_avail;
     uint16_t first_flags = 0;
@@ -322,7 +322,7 @@ static void tpq_add(TVq *q, const TSeg *s, int n, uint16_t id)
 }
 
 /* The next used descriptor (§2.8.1: AVAIL == USED == our used wrap counter). */
-static bool tpq_get_used(TVq *q, uint16_t *id, uint32_t *len, unsigned ndescs)
+static inline bool tpq_get_used(TVq *q, uint16_t *id, uint32_t *len, unsigned ndescs)
 {
     hwaddr d = q->desc + 16 * (hwaddr)q->next_used;
     uint16_t f = gr16(d + 14);
