@@ -61,6 +61,7 @@ struct VirtQueue {
     bool packed;                /* ring format, fixed when enabled */
     uint16_t vector;            /* MSI-X vector (PCI) */
     VirtQueueHandler *kick;
+    BH *kick_bh;                /* kicks deferred to the event loop, or NULL */
     uint32_t generation;        /* counts resets; stale elements are refused */
 
     /* Split ring (§2.7). Indexes are free-running 16-bit counters. */
@@ -80,6 +81,7 @@ struct VirtQueue {
 
     bool notification;          /* the device wants kicks */
     unsigned inuse;             /* popped, not yet flushed */
+    unsigned descs_inflight;    /* ring descriptors those elements hold */
     VirtQueueElement *free_elems;
 
     uint64_t kicks, notifies;
@@ -89,5 +91,7 @@ void virtqueue_init(VirtQueue *vq, VirtIODevice *vdev, unsigned index, unsigned 
                     VirtQueueHandler *kick);
 void virtqueue_reset(VirtQueue *vq);
 void virtqueue_free(VirtQueue *vq);
+/* The driver notified vq (and it is ready): run or schedule its handler. */
+void virtqueue_kick(VirtQueue *vq);
 
 #endif

@@ -98,6 +98,7 @@ typedef struct VirtIOPCIProxy {
     int disable_legacy;         /* on, off, auto */
     bool disable_modern;
     int32_t vectors;            /* -1: the device's default */
+    bool ioeventfd;             /* only off for now */
     /* state */
     VirtIODevice *vdev;
     bool legacy, modern;
@@ -625,6 +626,11 @@ static int virtio_pci_realize(Device *dev, Error **errp)
                    tn);
         return -1;
     }
+    if (p->ioeventfd) {
+        error_setg(errp, "%s: ioeventfd=on is not implemented yet: the driver's notifications "
+                   "are handled on the vCPU thread that writes them (ioeventfd=off)", tn);
+        return -1;
+    }
     if (!p->legacy && !p->modern) {
         error_setg(errp, "%s: with disable-legacy=on and disable-modern=on the device has "
                    "neither a legacy nor a modern interface", tn);
@@ -710,6 +716,9 @@ static const Property pci_base_props[] = {
     {.name = "vectors", .type = PROP_I32, .offset = offsetof(VirtIOPCIProxy, vectors),
      .def = "-1", .min = (uint64_t)-1, .max = 2048,
      .desc = "MSI-X vectors: 0 for none (INTx only), -1 for the device's default"},
+    {.name = "ioeventfd", .type = PROP_BOOL, .offset = offsetof(VirtIOPCIProxy, ioeventfd),
+     .def = "off", .desc = "hand notifications to the event loop (only off: not implemented "
+                          "yet; QEMU's default is on)"},
     {0},
 };
 

@@ -457,6 +457,5 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
                  vdev->name, n, vq->enabled ? "usable now (device not live)" : "enabled");
         return;
     }
-    if (vq->kick)
-        vq->kick(vdev, vq);
+    virtqueue_kick(vq);
 }

@@ -333,6 +333,13 @@ bool vq_ready(const VirtQueue *vq);
  * reached. false if the queue is not usable. */
 bool vq_avail_bytes(VirtQueue *vq, size_t *in_bytes, size_t *out_bytes, size_t max_in,
                     size_t max_out);
+/* Kicks for vq run as a bottom half on loop rather than on the vCPU thread
+ * that wrote the notify register — what QEMU's ioeventfd gives its
+ * devices: the guest goes on at once and the device works on the loop
+ * thread (still with the device lock held); kicks that arrive before the
+ * bottom half runs coalesce into one. NULL: back to direct calls. Kicks
+ * pending across a reset are dropped. */
+void vq_set_kick_loop(VirtQueue *vq, Loop *loop);
 /* Kicks received, notifications sent (for tests and `info virtio`). */
 uint64_t vq_kick_count(const VirtQueue *vq);
 uint64_t vq_notify_count(const VirtQueue *vq);

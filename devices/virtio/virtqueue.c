@@ -15,8 +15,9 @@
  *   - the available index moving more than the queue size past the last
  *     one popped (§2.7.6: the ring holds at most Queue Size entries), or a
  *     head index outside the descriptor table;
- *   - more buffers in flight than the queue size (a driver re-posting
- *     descriptors the device still holds);
+ *   - more buffers, or more ring descriptors, in flight than the queue
+ *     size: a driver exposing descriptors the device still holds, or the
+ *     same chain twice (a descriptor belongs to one buffer at a time);
  *   - a chain that visits more descriptors than its table has (a loop, or
  *     longer than the queue size, §2.7.5.3.1, §2.8.17), a next index outside
  *     the table;
@@ -32,8 +33,11 @@
  *     multiple of 16, or which has more than VIRTQUEUE_MAX_SG entries;
  *   - more than VIRTQUEUE_MAX_SG segments in one element (§2.7.4.1 allows a
  *     device a reasonable limit).
- * Chains are only walked as far as their table has entries, so nothing a
- * guest writes makes the device loop, spin or allocate without bound.
+ * Chains are only walked as far as their table has entries, and the ring
+ * descriptors of all the chains the device holds (or measures) together
+ * never exceed the queue size, so nothing a guest writes makes the device
+ * loop, spin or allocate without bound: popping one buffer costs at most
+ * Queue Size + VIRTQUEUE_MAX_SG descriptor reads.
  *
  * Mapping: buffers are mapped straight into host memory through the
  * address space's flat view (as_lookup): no copies; a buffer that crosses
@@ -142,6 +146,7 @@ static void ring_state_reset(VirtQueue *vq)
     vq->signalled_wrap = true;
     vq->notification = true;
     vq->inuse = 0;
+    vq->descs_inflight = 0;
 }
 
 void virtqueue_init(VirtQueue *vq, VirtIODevice *vdev, unsigned index, unsigned max_size,
@@ -157,6 +162,8 @@ void virtqueue_init(VirtQueue *vq, VirtIODevice *vdev, unsigned index, unsigned 
 
 void virtqueue_reset(VirtQueue *vq)
 {
+    if (vq->kick_bh)
+        bh_cancel(vq->kick_bh);
     vq->num = vq->num_max;
     vq->desc = vq->avail = vq->used = 0;
     vq->enabled = false;
@@ -176,6 +183,29 @@ void virtqueue_free(VirtQueue *vq)
     }
     free(vq->pending);
     vq->pending = NULL;
+    bh_free(vq->kick_bh);
+    vq->kick_bh = NULL;
+}
+
+static void kick_bh_cb(void *opaque)
+{
+    VirtQueue *vq = opaque;
+    if (vq_ready(vq) && vq->kick)
+        vq->kick(vq->vdev, vq);
+}
+
+void vq_set_kick_loop(VirtQueue *vq, Loop *loop)
+{
+    bh_free(vq->kick_bh);
+    vq->kick_bh = loop ? bh_new(loop, kick_bh_cb, vq) : NULL;
+}
+
+void virtqueue_kick(VirtQueue *vq)
+{
+    if (vq->kick_bh)
+        bh_schedule(vq->kick_bh);
+    else if (vq->kick)
+        vq->kick(vq->vdev, vq);
 }
 
 unsigned virtio_queue_index(const VirtQueue *vq) { return vq->index; }
@@ -338,6 +368,12 @@ static void elem_put(VirtQueueElement *e)
     vq->free_elems = e;
 }
 
+/* The element's descriptors go back to the driver (or stay with it). */
+static void release_descs(VirtQueue *vq, const VirtQueueElement *e)
+{
+    vq->descs_inflight = e->ndescs > vq->descs_inflight ? 0 : vq->descs_inflight - e->ndescs;
+}
+
 static bool elem_current(VirtQueue *vq, VirtQueueElement *e, const char *op)
 {
     if (e->vq == vq && e->generation == vq->generation)
@@ -393,11 +429,14 @@ typedef struct Walk {
     unsigned nsg, nout, cap;
     uint64_t in, out;           /* bytes, device-writable / device-readable */
     bool seen_write;
+    unsigned budget;            /* ring descriptors not held by the device */
+    unsigned ndirect;           /* ring descriptors this chain took */
 } Walk;
 
-static void walk_init(Walk *w, VirtQueue *vq, VirtQueueElement *e, unsigned head)
+static void walk_init(Walk *w, VirtQueue *vq, VirtQueueElement *e, unsigned head,
+                      unsigned budget)
 {
-    *w = (Walk){.vq = vq, .elem = e, .head = head};
+    *w = (Walk){.vq = vq, .elem = e, .head = head, .budget = budget};
     if (e) {
         w->sg = e->inline_sg;
         w->cap = VQ_ELEM_INLINE_SG;
@@ -548,6 +587,9 @@ static bool split_walk(Walk *w, unsigned head)
                                            "descriptors)"
                                          : "the chain loops or is longer than the queue size (%u)",
                              size);
+        if (!indirect && ++w->ndirect > w->budget)
+            return walk_fail(w, "more descriptors in flight than the queue size (%u): the "
+                             "driver exposed descriptors the device holds", vq->num);
         if (d.flags & VRING_DESC_F_INDIRECT) {
             if (indirect)
                 return walk_fail(w, "an indirect table names another (§2.7.5.3.1)");
@@ -591,6 +633,9 @@ static bool packed_walk(Walk *w, unsigned *pos, bool *wrap, uint16_t first_flags
         if (++count > vq->num)
             return walk_fail(w, "the descriptor list is longer than the queue size (%u)",
                              vq->num);
+        if (++w->ndirect > w->budget)
+            return walk_fail(w, "more descriptors in flight than the queue size (%u): the "
+                             "driver made available descriptors the device holds", vq->num);
         if (d.flags & VRING_DESC_F_INDIRECT) {
             if (count != 1)
                 return walk_fail(w, "an indirect descriptor inside a descriptor list (§2.8.7)");
@@ -745,15 +790,16 @@ static VirtQueueElement *split_pop(VirtQueue *vq)
     }
     VirtQueueElement *e = elem_get(vq);
     Walk w;
-    walk_init(&w, vq, e, head);
+    walk_init(&w, vq, e, head, vq->num - vq->descs_inflight);
     if (!split_walk(&w, head)) {
         elem_put(e);
         return NULL;
     }
     walk_finish(&w);
     e->index = head;
-    e->ndescs = 1;
+    e->ndescs = w.ndirect;
     vq->inuse++;
+    vq->descs_inflight += w.ndirect;
     return e;
 }
 
@@ -765,7 +811,7 @@ static VirtQueueElement *packed_pop(VirtQueue *vq)
         return NULL;
     VirtQueueElement *e = elem_get(vq);
     Walk w;
-    walk_init(&w, vq, e, vq->last_avail_idx);
+    walk_init(&w, vq, e, vq->last_avail_idx, vq->num - vq->descs_inflight);
     unsigned pos = vq->last_avail_idx, ndescs = 0;
     bool wrap = vq->last_avail_wrap;
     uint16_t id = 0;
@@ -780,6 +826,7 @@ static VirtQueueElement *packed_pop(VirtQueue *vq)
     vq->last_avail_wrap = wrap;
     update_avail_event(vq);
     vq->inuse++;
+    vq->descs_inflight += ndescs;
     return e;
 }
 
@@ -808,14 +855,18 @@ void vq_unpop(VirtQueue *vq, VirtQueueElement *elem)
     }
     if (vq->inuse)
         vq->inuse--;
+    release_descs(vq, elem);
     elem_put(elem);
 }
 
 void vq_elem_free(VirtQueueElement *elem)
 {
     VirtQueue *vq = elem->vq;
-    if (elem->generation == vq->generation && vq->inuse)
-        vq->inuse--;
+    if (elem->generation == vq->generation) {
+        if (vq->inuse)
+            vq->inuse--;
+        release_descs(vq, elem);
+    }
     elem_put(elem);
 }
 
@@ -844,6 +895,7 @@ void vq_fill(VirtQueue *vq, VirtQueueElement *elem, uint32_t len, unsigned i)
         len = (uint32_t)elem->in_len;
     }
     report_written(vq, elem, len);
+    release_descs(vq, elem);
     if (vq_writable(vq) && i < vq->num) {
         if (vq->packed) {
             vq->pending[i] = (VirtQueueUsed){(uint16_t)elem->index, (uint16_t)elem->ndescs, len};
@@ -1023,6 +1075,8 @@ bool vq_avail_bytes(VirtQueue *vq, size_t *in_bytes, size_t *out_bytes, size_t m
 {
     uint64_t in = 0, out = 0;
     bool ok = vq_ready(vq);
+    /* The pending chains share the free descriptors: walks stop there. */
+    unsigned budget = vq->num - vq->descs_inflight;
     if (ok && !vq->packed) {
         if (split_pending(vq)) {
             for (uint16_t idx = vq->last_avail_idx; idx != vq->shadow_avail_idx; idx++) {
@@ -1037,7 +1091,7 @@ bool vq_avail_bytes(VirtQueue *vq, size_t *in_bytes, size_t *out_bytes, size_t m
                 }
                 unsigned head = virtio_lduw(raw);
                 Walk w;
-                walk_init(&w, vq, NULL, head);
+                walk_init(&w, vq, NULL, head, budget);
                 if (head >= vq->num) {
                     walk_fail(&w, "available ring entry names descriptor %u; the table has %u",
                               head, vq->num);
@@ -1048,25 +1102,26 @@ bool vq_avail_bytes(VirtQueue *vq, size_t *in_bytes, size_t *out_bytes, size_t m
                     ok = false;
                     break;
                 }
+                budget -= w.ndirect;
                 in += w.in;
                 out += w.out;
             }
         }
     } else if (ok) {
-        unsigned pos = vq->last_avail_idx, walked = 0;
+        unsigned pos = vq->last_avail_idx;
         bool wrap = vq->last_avail_wrap;
         uint16_t flags;
-        while (walked < vq->num && (in < max_in || out < max_out) &&
+        while (budget && (in < max_in || out < max_out) &&
                packed_avail_at(vq, pos, wrap, &flags)) {
             Walk w;
-            walk_init(&w, vq, NULL, pos);
+            walk_init(&w, vq, NULL, pos, budget);
             uint16_t id;
             unsigned nd;
             if (!packed_walk(&w, &pos, &wrap, flags, &id, &nd)) {
                 ok = false;
                 break;
             }
-            walked += nd;
+            budget -= nd;
             in += w.in;
             out += w.out;
         }

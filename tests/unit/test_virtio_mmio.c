@@ -712,6 +712,37 @@ static void test_reset(void **state)
     assert_int_equal(F.level, 0);
 }
 
+/* Kicks handed to the event loop run there, coalesced. */
+static void test_kick_on_loop(void **state)
+{
+    mk(false, NULL);
+    TVq q;
+    bring_up(&q, std_features());
+    Loop *l = loop_new();
+    vq_set_kick_loop(F.d->echo, l);
+    tvq_add(&q, (TSeg[]){{BUF, 4, false}, {BUF + 0x100, 4, true}}, 2);
+    kick(&q);
+    tvq_add(&q, (TSeg[]){{BUF, 4, false}, {BUF + 0x100, 4, true}}, 2);
+    kick(&q);
+    assert_int_equal(F.d->kicks[0], 0);
+    assert_int_equal(tvq_used_idx(&q), 0);
+    dev_lock();
+    loop_run_once(l, 0);
+    dev_unlock();
+    assert_int_equal(F.d->kicks[0], 1);
+    assert_int_equal(tvq_used_idx(&q), 2);
+    /* A kick pending across a reset is dropped. */
+    tvq_add(&q, (TSeg[]){{BUF, 4, false}, {BUF + 0x100, 4, true}}, 2);
+    kick(&q);
+    wr(R_STATUS, 0);
+    dev_lock();
+    loop_run_once(l, 0);
+    dev_unlock();
+    assert_int_equal(F.d->kicks[0], 1);
+    vq_set_kick_loop(F.d->echo, NULL);
+    loop_free(l);
+}
+
 /* ---- legacy (version 1) --------------------------------------------------------------- */
 
 static void test_legacy_v1(void **state)
@@ -1113,6 +1144,66 @@ static void test_hostile_in_flight(void **state)
     assert_int_equal(tvq_used_idx(&h), 0);
 }
 
+/* A driver exposes a chain the device still holds, or many heads naming
+ * one long chain: the ring descriptors in play never exceed the queue
+ * size, so neither popping nor measuring walks more than that. */
+static void test_hostile_descriptors_in_flight(void **state)
+{
+    mk(false, NULL);
+    TVq q, h;
+    assert_true(drv_negotiate(std_features()));
+    tvq_init(&q, 0, 16, RING0, false);
+    tvq_init(&h, 1, 8, RING1, false);
+    drv_queue(&q);
+    drv_queue(&h);
+    drv_ok();
+    TSeg five[5] = {{BUF, 4, false}, {BUF, 4, false}, {BUF, 4, false}, {BUF, 4, false},
+                    {BUF, 4, true}};
+    unsigned head = tvq_add(&h, five, 5);
+    VirtQueueElement *e = vq_pop(F.d->hold);
+    assert_non_null(e);
+    tvq_expose(&h, head);
+    assert_null(vq_pop(F.d->hold));
+    assert_needs_reset("more descriptors in flight than the queue size");
+    vq_push(F.d->hold, e, 0);
+
+    /* Eight heads, one chain of all eight descriptors: measuring stops
+     * after the first. */
+    mk(false, NULL);
+    assert_true(drv_negotiate(std_features()));
+    tvq_init(&q, 0, 16, RING0, false);
+    tvq_init(&h, 1, 8, RING1, false);
+    drv_queue(&q);
+    drv_queue(&h);
+    drv_ok();
+    for (unsigned i = 0; i < 8; i++)
+        tdesc(h.desc, i, BUF, 100, VRING_DESC_F_WRITE | (i < 7 ? VRING_DESC_F_NEXT : 0),
+              (uint16_t)(i + 1));
+    for (int i = 0; i < 8; i++)
+        tvq_expose(&h, 0);
+    size_t in = 0;
+    assert_false(vq_avail_bytes(F.d->hold, &in, NULL, SIZE_MAX, 0));
+    assert_needs_reset("more descriptors in flight than the queue size");
+
+    /* Packed: a list made available over descriptors the device holds. */
+    mk(false, packed_on);
+    assert_true(drv_negotiate(std_features() | VIRTIO_BIT(VIRTIO_F_RING_PACKED)));
+    tpq_init(&q, 0, 16, RING0, false);
+    tpq_init(&h, 1, 8, RING1, false);
+    drv_queue(&q);
+    drv_queue(&h);
+    drv_ok();
+    TSeg six[6] = {{BUF, 4, false}, {BUF, 4, false}, {BUF, 4, false}, {BUF, 4, false},
+                   {BUF, 4, false}, {BUF, 4, true}};
+    tpq_add(&h, six, 6, 1);
+    e = vq_pop(F.d->hold);
+    assert_non_null(e);
+    tpq_add(&h, six, 6, 2);     /* positions 6, 7, then 0..3 of the next lap */
+    assert_null(vq_pop(F.d->hold));
+    assert_needs_reset("more descriptors in flight than the queue size");
+    vq_push(F.d->hold, e, 0);
+}
+
 static void test_hostile_ring_setup(void **state)
 {
     /* Ring areas outside RAM or misaligned (§2.7.1) are refused when the
@@ -1212,6 +1303,7 @@ int main(void)
         cmocka_unit_test(test_buffer_across_ram_blocks),
         cmocka_unit_test(test_avail_bytes_and_unpop),
         cmocka_unit_test(test_reset),
+        cmocka_unit_test(test_kick_on_loop),
         cmocka_unit_test(test_legacy_v1),
         cmocka_unit_test(test_legacy_notify_on_empty),
         cmocka_unit_test(test_packed_echo),
@@ -1221,6 +1313,7 @@ int main(void)
         cmocka_unit_test(test_hostile_indirect_unnegotiated),
         cmocka_unit_test(test_hostile_length_overflow),
         cmocka_unit_test(test_hostile_in_flight),
+        cmocka_unit_test(test_hostile_descriptors_in_flight),
         cmocka_unit_test(test_hostile_ring_setup),
         cmocka_unit_test(test_virtio_rng_mmio),
     };

@@ -323,6 +323,15 @@ static void test_ids_and_layout(void **state)
     assert_contains(error_get_msg(err), "no IOMMU");
     error_free(err);
     device_free(dev);
+    /* ioeventfd: off is what ferry does; on is refused until it means something. */
+    err = NULL;
+    dev = device_new("virtio-test-pci", &err);
+    assert_int_equal(device_set_prop(dev, "ioeventfd", "on", &err), 0);
+    assert_int_equal(device_realize(dev, F.gpex->bus->bus, &err), -1);
+    assert_contains(error_get_msg(err), "ioeventfd=on is not implemented yet");
+    error_free(err);
+    device_free(dev);
+    mk("virtio-test-pci", (const char *const[]){"ioeventfd", "off", NULL});
     /* The transitional flavours have no disable-* properties. */
     err = NULL;
     dev = device_new("virtio-test-pci-transitional", &err);
