@@ -11,7 +11,7 @@
  * (features: the device refuses FEATURES_OK for a set it cannot accept,
  * §2.2.2), §2.4 (reset), §2.5 and §4.1.4.3.1 (the generation changes when
  * the driver could see two versions of the config), §3.1 (initialization,
- * and §3.1.1 for the legacy interface, where features are taken at each
+ * and §3.1.2 for the legacy interface, where features are taken at each
  * write and the device may be used before DRIVER_OK), §6 (the reserved
  * feature bits; VIRTIO_F_ACCESS_PLATFORM is never offered: ferry has no
  * IOMMU, so the device sees the driver's physical addresses).
@@ -201,7 +201,7 @@ int virtio_realize(VirtIODevice *vdev, bool has_legacy, bool has_modern, Error *
             f |= VIRTIO_BIT(VIRTIO_F_RING_PACKED);
     }
     if (has_legacy) {
-        /* §6.1: transitional devices offer ANY_LAYOUT, and may offer
+        /* §6.3: transitional devices offer ANY_LAYOUT, and may offer
          * NOTIFY_ON_EMPTY. The core never assumes a layout either way. */
         if (vdev->prop_any_layout)
             f |= VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT);
@@ -237,7 +237,7 @@ bool virtio_device_live(const VirtIODevice *vdev)
 {
     if (vdev->broken || (vdev->status & VIRTIO_STATUS_FAILED))
         return false;
-    /* §3.1.1: a legacy driver may use the device before DRIVER_OK. */
+    /* §3.1.2: a legacy driver may use the device before DRIVER_OK. */
     return vdev->legacy || (vdev->status & VIRTIO_STATUS_DRIVER_OK);
 }
 

@@ -71,7 +71,7 @@
 #define VIRTIO_STATUS_NEEDS_RESET  0x40
 #define VIRTIO_STATUS_FAILED       0x80
 
-/* Device-independent feature bits (§6, §6.1 for the legacy ones). */
+/* Device-independent feature bits (§6, §6.3 for the legacy ones). */
 #define VIRTIO_F_NOTIFY_ON_EMPTY   24   /* legacy */
 #define VIRTIO_F_ANY_LAYOUT        27   /* legacy */
 #define VIRTIO_F_INDIRECT_DESC     28
@@ -284,7 +284,7 @@ static inline bool virtio_host_has_feature(const VirtIODevice *vdev, unsigned bi
     return bit < 64 && (vdev->host_features & VIRTIO_BIT(bit));
 }
 /* The driver set DRIVER_OK (or uses the legacy interface, which may use
- * the device before that, §3.1.1) and the device is not in error. */
+ * the device before that, §3.1.2) and the device is not in error. */
 bool virtio_device_live(const VirtIODevice *vdev);
 
 /* The device changed its configuration: the generation moves and the

@@ -119,7 +119,7 @@ static bool store16(VirtQueue *vq, hwaddr addr, uint16_t v, const char *what)
 #define USED_IDX(vq)        ((vq)->used + 2)
 #define USED_RING(vq, i)    ((vq)->used + 4 + 8 * (hwaddr)(i))
 #define AVAIL_EVENT(vq)     USED_RING(vq, (vq)->num)
-/* Packed (§2.8.11, §2.8.12): descriptors; the event suppression areas. */
+/* Packed (§2.8.13, §2.8.14): descriptors; the event suppression areas. */
 #define PDESC(vq, i)        ((vq)->desc + 16 * (hwaddr)(i))
 #define PDESC_FLAGS(vq, i)  (PDESC(vq, i) + 14)
 
@@ -638,7 +638,7 @@ static bool packed_walk(Walk *w, unsigned *pos, bool *wrap, uint16_t first_flags
                              "driver made available descriptors the device holds", vq->num);
         if (d.flags & VRING_DESC_F_INDIRECT) {
             if (count != 1)
-                return walk_fail(w, "an indirect descriptor inside a descriptor list (§2.8.7)");
+                return walk_fail(w, "an indirect descriptor inside a descriptor list (§2.8.5)");
             if (!indirect_ok(w, &d))
                 return false;
             /* §2.8.7: table entries follow each other; only WRITE counts. */
@@ -935,7 +935,7 @@ static void packed_write_used(VirtQueue *vq, unsigned pos, bool wrap, const Virt
 
 static void packed_flush(VirtQueue *vq, unsigned count)
 {
-    /* §2.8.16: the first element's descriptor is made used last, so the
+    /* §2.8.9: the first element's descriptor is made used last, so the
      * driver (polling the next position) never sees half a batch. */
     unsigned pos = vq->used_idx, first_pos = pos;
     bool wrap = vq->used_wrap, first_wrap = wrap;
@@ -995,7 +995,7 @@ static bool split_should_notify(VirtQueue *vq)
     /* §2.7.7.2: the used index is visible before flags/used_event are read. */
     full_barrier();
     if (virtio_has_feature(vdev, VIRTIO_F_NOTIFY_ON_EMPTY) && vq->inuse == 0) {
-        /* §6.1: notify when the device runs out of available buffers, even
+        /* §6.3: notify when the device runs out of available buffers, even
          * if notifications are suppressed. */
         uint16_t idx;
         if (load16(vq, AVAIL_IDX(vq), &idx, "available ring") && idx == vq->last_avail_idx &&

@@ -763,7 +763,7 @@ static void test_legacy_v1(void **state)
     drv_queue(&q);
     wr(R_QSEL, 0);
     assert_int_equal(rd(R_QPFN), RING0 / 4096);
-    /* §3.1.1: a legacy driver may use the device before DRIVER_OK. */
+    /* §3.1.2: a legacy driver may use the device before DRIVER_OK. */
     gw(BUF, "legacy!", 8);
     tvq_add(&q, (TSeg[]){{BUF, 8, false}, {BUF + 0x100, 8, true}}, 2);
     kick(&q);
