@@ -594,53 +594,12 @@ static int add_cap(VirtIOPCIProxy *p, uint8_t type, uint8_t size, uint8_t bar, u
     return off;
 }
 
-static int virtio_pci_realize(Device *dev, Error **errp)
+/* The PCI function around a realized virtio device: IDs, BARs,
+ * capabilities, MSI-X. */
+static int build_function(VirtIOPCIProxy *p, const VirtioDeviceInfo *info, Error **errp)
 {
-    VirtIOPCIProxy *p = (VirtIOPCIProxy *)dev;
     PCIDevice *d = &p->pci;
-    VirtioFlavour fl;
-    const VirtioDeviceInfo *info = virtio_type_lookup(dev->type, &fl);
-    const char *tn = dev->type->name;
-    if (!info) {
-        error_setg(errp, "%s is abstract", tn);
-        return -1;
-    }
-    switch (fl) {
-    case VIRTIO_FLAVOUR_PCI_TRANSITIONAL:
-        p->legacy = p->modern = true;
-        break;
-    case VIRTIO_FLAVOUR_PCI_NON_TRANSITIONAL:
-        p->legacy = false;
-        p->modern = true;
-        break;
-    default:
-        /* auto: legacy unless behind a PCI Express port (QEMU's rule); every
-         * ferry bus is a root bus. */
-        p->legacy = p->disable_legacy == DL_OFF ||
-                    (p->disable_legacy == DL_AUTO && info->pci_legacy_id);
-        p->modern = !p->disable_modern;
-        break;
-    }
-    if (p->legacy && !info->pci_legacy_id) {
-        error_setg(errp, "%s: disable-legacy=off: this device type has no legacy interface",
-                   tn);
-        return -1;
-    }
-    if (p->ioeventfd) {
-        error_setg(errp, "%s: ioeventfd=on is not implemented yet: the driver's notifications "
-                   "are handled on the vCPU thread that writes them (ioeventfd=off)", tn);
-        return -1;
-    }
-    if (!p->legacy && !p->modern) {
-        error_setg(errp, "%s: with disable-legacy=on and disable-modern=on the device has "
-                   "neither a legacy nor a modern interface", tn);
-        return -1;
-    }
-    VirtIODevice *vdev = virtio_state_of(dev);
-    p->vdev = vdev;
-    virtio_bind_transport(vdev, dev, &pci_ops, p, pci_dma_as(d));
-    if (virtio_realize(vdev, p->legacy, p->modern, errp) < 0)
-        return -1;
+    VirtIODevice *vdev = p->vdev;
     vdev->dma_disabled = true;
     if (p->vectors < 0)
         p->nvectors = info->pci_vectors ? info->pci_vectors(vdev) : vdev->nvq + 1;
@@ -697,6 +656,60 @@ static int virtio_pci_realize(Device *dev, Error **errp)
     }
     if (p->nvectors && msix_init_exclusive_bar(d, p->nvectors, MSIX_BAR, errp) < 0)
         return -1;
+    return 0;
+}
+
+static int virtio_pci_realize(Device *dev, Error **errp)
+{
+    VirtIOPCIProxy *p = (VirtIOPCIProxy *)dev;
+    PCIDevice *d = &p->pci;
+    VirtioFlavour fl;
+    const VirtioDeviceInfo *info = virtio_type_lookup(dev->type, &fl);
+    const char *tn = dev->type->name;
+    if (!info) {
+        error_setg(errp, "%s is abstract", tn);
+        return -1;
+    }
+    switch (fl) {
+    case VIRTIO_FLAVOUR_PCI_TRANSITIONAL:
+        p->legacy = p->modern = true;
+        break;
+    case VIRTIO_FLAVOUR_PCI_NON_TRANSITIONAL:
+        p->legacy = false;
+        p->modern = true;
+        break;
+    default:
+        /* auto: legacy unless behind a PCI Express port (QEMU's rule); every
+         * ferry bus is a root bus. */
+        p->legacy = p->disable_legacy == DL_OFF ||
+                    (p->disable_legacy == DL_AUTO && info->pci_legacy_id);
+        p->modern = !p->disable_modern;
+        break;
+    }
+    if (p->legacy && !info->pci_legacy_id) {
+        error_setg(errp, "%s: disable-legacy=off: this device type has no legacy interface",
+                   tn);
+        return -1;
+    }
+    if (p->ioeventfd) {
+        error_setg(errp, "%s: ioeventfd=on is not implemented yet: the driver's notifications "
+                   "are handled on the vCPU thread that writes them (ioeventfd=off)", tn);
+        return -1;
+    }
+    if (!p->legacy && !p->modern) {
+        error_setg(errp, "%s: with disable-legacy=on and disable-modern=on the device has "
+                   "neither a legacy nor a modern interface", tn);
+        return -1;
+    }
+    VirtIODevice *vdev = virtio_state_of(dev);
+    p->vdev = vdev;
+    virtio_bind_transport(vdev, dev, &pci_ops, p, pci_dma_as(d));
+    if (virtio_realize(vdev, p->legacy, p->modern, errp) < 0)
+        return -1;
+    if (build_function(p, info, errp) < 0) {
+        virtio_unrealize(vdev);
+        return -1;
+    }
     d->ops = &proxy_ops;
     device_reset_all_state(p);
     return 0;

@@ -166,6 +166,8 @@ VirtQueue *virtio_get_queue(VirtIODevice *vdev, unsigned n)
     return n < vdev->nvq ? vdev->vq[n] : NULL;
 }
 
+static void core_free(VirtIODevice *vdev);
+
 int virtio_realize(VirtIODevice *vdev, bool has_legacy, bool has_modern, Error **errp)
 {
     const VirtioDeviceInfo *info = vdev->info;
@@ -185,7 +187,7 @@ int virtio_realize(VirtIODevice *vdev, bool has_legacy, bool has_modern, Error *
     vdev->has_modern = has_modern;
     vdev->legacy = !has_modern;
     if (info->realize(vdev, errp) < 0) {
-        virtio_unrealize(vdev);
+        core_free(vdev);     /* the device cleaned up after itself */
         return -1;
     }
     /* Bits 24..49 belong to the core (§2.2): the device's own are 0-23, 50+. */
@@ -219,6 +221,11 @@ void virtio_unrealize(VirtIODevice *vdev)
 {
     if (vdev->info && vdev->info->unrealize)
         vdev->info->unrealize(vdev);
+    core_free(vdev);
+}
+
+static void core_free(VirtIODevice *vdev)
+{
     for (unsigned i = 0; i < vdev->nvq; i++) {
         virtqueue_free(vdev->vq[i]);
         free(vdev->vq[i]);

@@ -338,6 +338,30 @@ static void test_ids_and_layout(void **state)
     assert_int_equal(device_set_prop(dev, "disable-legacy", "on", &err), -1);
     error_free(err);
     device_free(dev);
+    /* A device's own property lands in its state behind the transport part,
+     * and `info qtree` shows every level's properties. */
+    mk("virtio-test-pci", (const char *const[]){"initial-value", "42", NULL});
+    assert_int_equal(F.t->value, 42);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    device_print_qtree(out);
+    fclose(out);
+    assert_contains(buf, "initial-value = 42");
+    assert_contains(buf, "disable-legacy = auto");
+    assert_contains(buf, "vectors = -1");
+    assert_contains(buf, "event_idx = true");
+    free(buf);
+    /* A device whose realize fails leaves its slot free. */
+    err = NULL;
+    dev = device_new("virtio-test-pci", &err);
+    device_set_prop(dev, "fail-realize", "on", &err);
+    device_set_prop(dev, "addr", "2", &err);
+    assert_int_equal(device_realize(dev, F.gpex->bus->bus, &err), -1);
+    assert_contains(error_get_msg(err), "told to fail");
+    error_free(err);
+    device_free(dev);
+    assert_null(pci_find_device(F.gpex->bus, 0, PCI_DEVFN(2, 0)));
     /* "virtio-test" is an alias of virtio-test-pci, as in QEMU. */
     assert_string_equal(device_type_find("virtio-test")->name, "virtio-test-pci");
 }

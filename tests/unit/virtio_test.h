@@ -9,8 +9,10 @@
  * features A (bit 0) and B (bit 1, which needs A), queue 0 "echo" (size
  * 16: copies each buffer's device-readable bytes into its device-writable
  * part and pushes it, on every kick while tdev_echo_on_kick), queue 1
- * "hold" (size 8: kicks are only counted; tests pop and push by hand), and
- * an 8-byte config: u32 value (driver-writable), u32 counter (read-only).
+ * "hold" (size 8: kicks are only counted; tests pop and push by hand), an
+ * 8-byte config: u32 value (driver-writable), u32 counter (read-only), and
+ * two properties: initial-value (the config value after realize) and
+ * fail-realize.
  */
 #ifndef FERRY_TEST_VIRTIO_TEST_H
 #define FERRY_TEST_VIRTIO_TEST_H
@@ -35,6 +37,9 @@ typedef struct TestVDev {
     bool live;
     unsigned last_out_num, last_in_num;
     size_t last_out_len, last_in_len;
+    /* properties */
+    uint32_t initial_value;
+    bool fail_realize;
 } TestVDev;
 
 static TestVDev *tdev;                 /* the last one realized */
@@ -75,6 +80,11 @@ static void tdev_kick_hold(VirtIODevice *vdev, VirtQueue *vq)
 static int tdev_realize(VirtIODevice *vdev, Error **errp)
 {
     TestVDev *t = (TestVDev *)vdev;
+    if (t->fail_realize) {
+        error_setg(errp, "%s: told to fail", vdev->name);
+        return -1;
+    }
+    t->value = t->initial_value;
     t->echo = virtio_add_queue(vdev, 16, tdev_kick_echo);
     t->hold = virtio_add_queue(vdev, 8, tdev_kick_hold);
     virtio_init_config(vdev, 8);
@@ -121,6 +131,14 @@ static void tdev_reset(VirtIODevice *vdev)
     ((TestVDev *)vdev)->resets++;
 }
 
+static const Property tdev_props[] = {
+    {.name = "initial-value", .type = PROP_U32, .offset = offsetof(TestVDev, initial_value),
+     .def = "0", .desc = "config value after realize"},
+    {.name = "fail-realize", .type = PROP_BOOL, .offset = offsetof(TestVDev, fail_realize),
+     .def = "off"},
+    {0},
+};
+
 VIRTIO_DEVICE_TYPE(virtio_test_info,
     .name = "virtio-test",
     .desc = "virtio device for the unit tests",
@@ -128,6 +146,7 @@ VIRTIO_DEVICE_TYPE(virtio_test_info,
     .pci_class = 0x00ff,
     .pci_legacy_id = 0x103f,
     .state_size = sizeof(TestVDev),
+    .props = tdev_props,
     .realize = tdev_realize,
     .get_features = tdev_get_features,
     .validate_features = tdev_validate,
