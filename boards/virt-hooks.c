@@ -11,6 +11,7 @@
  * deleting it here).
  */
 #include "boards/virt.h"
+#include "devices/virtio/virtio-mmio.h"
 
 int virt_cpus_create(VirtBoard *vb, Error **errp)
 {
@@ -25,10 +26,16 @@ int virt_gic_create(VirtBoard *vb, Error **errp)
     return -1;
 }
 
+/* QEMU 7.2's virt: 32 transports from 0x0a000000 on SPIs 16..47, in the
+ * legacy (version 1) register layout by default (its force-legacy=true). */
 int virt_virtio_mmio_create(VirtBoard *vb, Error **errp)
 {
-    error_setg(errp, "virt: the virtio-mmio transport is not implemented yet");
-    return -1;
+    const VirtRegion *r = &vb->map[VIRT_MMIO];
+    IRQ *irqs[VIRT_NUM_VIRTIO_MMIO];
+    for (int i = 0; i < VIRT_NUM_VIRTIO_MMIO; i++)
+        irqs[i] = vb->spi[r->spi + i];
+    return virtio_mmio_create_bank(vb->m, vb->m->sysmem, r->base, VIRT_NUM_VIRTIO_MMIO, irqs,
+                                   true, errp);
 }
 
 int virt_pcie_create(VirtBoard *vb, Error **errp)
