@@ -596,4 +596,5 @@ void net_reset_all(void)
     while (clients)
         net_client_free(clients);
     net_hub_forget_all();
+    netdev_forget_requests();
 }
