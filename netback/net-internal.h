@@ -38,6 +38,11 @@ char *net_hub_port_name(int hub_id);
 /* -nic/-net nic requests and the default-network flag (netdev.c). */
 void netdev_forget_requests(void);
 
+/* For tests: how many fds a user backend has registered with the loop
+ * (and how many of them for reading), and when its slirp timer is due
+ * (-1: not armed). */
+void net_user_poll_state(NetClient *nc, int *n_fds, int *n_read, int64_t *timer_ns);
+
 /* A frame the guest or a peer made that cannot be what it says: logged
  * under -d guest_errors, never fatal. */
 void net_log_bad_frame(NetClient *from, const char *why, size_t len);

@@ -1058,6 +1058,16 @@ NETDEV_TYPE(netdev_user, .name = "user", .desc = "user-mode network stack (libsl
         "tftp-server-name", "bootfile", "smb", "smbserver", "hostfwd", "guestfwd", NULL},
     .create = user_create);
 
+void net_user_poll_state(NetClient *nc, int *n_fds, int *n_read, int64_t *timer_ns)
+{
+    UserNet *s = (UserNet *)nc;
+    *n_fds = s->n_reg;
+    *n_read = 0;
+    for (int i = 0; i < s->n_reg; i++)
+        *n_read += (s->reg[i].events & (SLIRP_POLL_IN | SLIRP_POLL_PRI)) != 0;
+    *timer_ns = timer_expire_time(s->poll_timer);
+}
+
 /* ---- monitor ------------------------------------------------------------- */
 
 /* [netdev_id] RULE: the named user netdev, or the first one. */
