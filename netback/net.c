@@ -400,6 +400,18 @@ ssize_t net_send(NetClient *s, const struct iovec *iov, int iovcnt, const NetOff
         free(p);
         goto out;
     }
+    if (sent && r->q_len >= NET_QUEUE_HARD_MAX) {
+        /* A sender that was told "queued" must wait for its callback; one
+         * that does not would grow the queue without end. */
+        static bool warned;
+        if (!warned)
+            warn_report("network: %s keeps sending while its frames wait for %s; "
+                        "dropping (a bug in %s)", s->name, r->name, s->model);
+        warned = true;
+        r->rx_dropped++;
+        free(p);
+        goto out;
+    }
     if (!sent && (r->q_len >= NET_QUEUE_MAX || r->q_bytes + len > NET_QUEUE_MAX_BYTES)) {
         r->rx_dropped++;
         qlog(LOG_NET, "net: %s's queue is full; a frame from %s dropped\n", r->name, s->name);

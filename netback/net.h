@@ -85,6 +85,9 @@ enum {
  * this many (or NET_QUEUE_MAX_BYTES); more are dropped and counted. */
 #define NET_QUEUE_MAX 1024
 #define NET_QUEUE_MAX_BYTES (4u << 20)
+/* A sender with a callback stops when told "queued", so its frames never
+ * get near this; one that does not stop is a bug, and is cut off here. */
+#define NET_QUEUE_HARD_MAX 65536
 
 /* ---- clients -------------------------------------------------------- */
 

@@ -382,9 +382,57 @@ static Conn connect_to_host(uint16_t port, bool expect_synack)
     return c;
 }
 
+/* The handshake in a capture of u0 (FERRY_TEST_PCAP=FILE keeps it, for
+ * reading with tshark -r FILE). */
+static void check_capture_has_handshake(const char *path, uint16_t port)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static uint8_t buf[1 << 20];
+    size_t len = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    assert_true(len >= 24);
+    int records = 0, syn = 0, synack = 0, arp = 0;
+    for (size_t at = 24; at + 16 <= len;) {
+        uint32_t incl;
+        memcpy(&incl, buf + at + 8, 4);
+        assert_true(at + 16 + incl <= len);
+        TpPkt p;
+        const uint8_t *fr = buf + at + 16;
+        if (incl >= 14 && tp_rd16(fr + 12) == 0x0806)
+            arp++;
+        if (tp_parse(fr, incl, &p) && p.proto == 6) {
+            if (p.flags == TP_SYN && p.dport == port)
+                syn++;
+            if (p.flags == (TP_SYN | TP_ACK) && p.sport == port)
+                synack++;
+        }
+        records++;
+        at += 16 + incl;
+    }
+    assert_true(records >= 6);
+    assert_int_equal(syn, 1);
+    assert_int_equal(synack, 1);
+    assert_true(arp >= 2);
+}
+
 static void test_tcp_guest_to_host(void **state)
 {
+    const char *keep = getenv("FERRY_TEST_PCAP");
+    char path[64] = "/tmp/ferry-user-pcap-XXXXXX";
+    if (keep && *keep) {
+        snprintf(path, sizeof(path), "%s", keep);
+    } else {
+        int fd = mkstemp(path);
+        close(fd);
+    }
     start("");
+    char *obj = xasprintf("filter-dump,id=cap,netdev=u0,file=%s", path);
+    Error *err = NULL;
+    Opts *o = opts_parse("-object", obj, "qom-type", &err);
+    assert_int_equal(net_object_create(o, &err), 0);
+    opts_free(o);
+    free(obj);
     arp_gateway();
     uint16_t port;
     listen_fd = listen_local(&port);
@@ -419,6 +467,9 @@ static void test_tcp_guest_to_host(void **state)
     assert_true(got);
     close(accepted_fd);
     close(listen_fd);
+    check_capture_has_handshake(path, port);
+    if (!keep || !*keep)
+        unlink(path);
 }
 
 /* A host->guest transfer into a NIC with two ring slots that is drained a
