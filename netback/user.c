@@ -31,6 +31,7 @@
  * call for; everything queued is delivered once the NIC drains.
  */
 #include <arpa/inet.h>
+#include <ftw.h>
 #include <poll.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -79,6 +80,7 @@ struct UserNet {
     BH *poll_bh;
     Timer *poll_timer;
     int in_slirp;         /* depth of calls into slirp: no refill inside */
+    bool notified;        /* slirp said a guestfwd socket can take more */
     unsigned tx_pending;  /* frames queued at the peer */
     struct in_addr dhcp_start;
     GuestFwd *guestfwds;
@@ -222,7 +224,15 @@ static void user_run_poll(UserNet *s, bool with_fds)
 
 static void user_poll_bh(void *opaque)
 {
-    user_run_poll(opaque, true);
+    UserNet *s = opaque;
+    if (s->notified) {
+        /* A guestfwd socket can take more: its chardev may read again. */
+        s->notified = false;
+        for (GuestFwd *g = s->guestfwds; g; g = g->next)
+            if (g->chr)
+                chr_accept_input(g->chr);
+    }
+    user_run_poll(s, true);
 }
 
 static void user_poll_timer(void *opaque)
@@ -318,10 +328,9 @@ static void cb_unregister_poll_fd(int fd, void *opaque)
 static void cb_notify(void *opaque)
 {
     UserNet *s = opaque;
-    /* A guestfwd socket can take more: let its chardev read again. */
-    for (GuestFwd *g = s->guestfwds; g; g = g->next)
-        if (g->chr)
-            chr_accept_input(g->chr);
+    /* Called from inside slirp: the chardevs are told from the bottom half,
+     * so none of them can call back into slirp from here. */
+    s->notified = true;
     bh_schedule(s->poll_bh);
 }
 
@@ -373,6 +382,28 @@ static ssize_t user_receive(NetClient *nc, const struct iovec *iov, int iovcnt,
     return (ssize_t)len;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path) < 0 ? -1 : 0;
+}
+
+/* The private smbd directory (its config, logs, state) goes with the
+ * netdev, or at exit. */
+static void smb_dir_remove(UserNet *s)
+{
+    if (!s->smb_dir)
+        return;
+    nftw(s->smb_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(s->smb_dir);
+    s->smb_dir = NULL;
+}
+
+static void smb_dirs_remove_at_exit(void)
+{
+    for (UserNet *s = users; s; s = s->next_user)
+        smb_dir_remove(s);
+}
+
 static void user_cleanup(NetClient *nc)
 {
     UserNet *s = (UserNet *)nc;
@@ -399,14 +430,7 @@ static void user_cleanup(NetClient *nc)
     bh_free(s->poll_bh);
     free(s->fds);
     free(s->reg);
-    if (s->smb_dir) {
-        char *cmd = xasprintf("rm -rf '%s'", s->smb_dir);
-        if (system(cmd) != 0) {
-            /* Left behind in /tmp; nothing else to do. */
-        }
-        free(cmd);
-        free(s->smb_dir);
-    }
+    smb_dir_remove(s);
 }
 
 static const NetClientOps user_ops = {
@@ -765,6 +789,10 @@ static int user_setup_smb(UserNet *s, Opts *o, const char *dir, struct in_addr s
         return -1;
     }
     s->smb_dir = xstrdup(tmpl);
+    static bool hooked;
+    if (!hooked)
+        exit_hook_add(smb_dirs_remove_at_exit);
+    hooked = true;
     char *conf = xasprintf("%s/smb.conf", tmpl);
     FILE *f = fopen(conf, "w");
     if (!f) {

@@ -15,6 +15,7 @@
 
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/stat.h>
 
 #include "core/chardev-internal.h"
 #include "core/monitor.h"
@@ -695,6 +696,71 @@ static void test_guestfwd_chardev(void **state)
     close(listen_fd);
 }
 
+/* smb=: slirp starts "smbd -l DIR -s DIR/smb.conf" for each connection to
+ * 10.0.2.4:445, on the connection; a stand-in smbd shows what it got. */
+static void test_smb_with_stand_in_smbd(void **state)
+{
+    char dir[] = "/tmp/ferry-smbd-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *smbd = xasprintf("%s/smbd", dir);
+    FILE *f = fopen(smbd, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\necho \"smbd $2 $4\"\ngrep -c 'path=%s' \"$4\"\n", dir);
+    fclose(f);
+    chmod(smbd, 0755);
+    setenv("FERRY_SMBD", smbd, 1);
+    char *opts = xasprintf("smb=%s", dir);
+    start(opts);
+    free(opts);
+    uint8_t fr[64];
+    static const uint8_t zero[6];
+    guest_send(fr, tp_arp(fr, 1, guest_mac, GUEST_IP, zero, tp_ip("10.0.2.4")));
+    uint32_t ip = tp_ip("10.0.2.4");
+    int i = wait_frame(is_arp_reply_for, &ip);
+    assert_true(i >= 0);
+    memcpy(gw_mac, guest->rx[i].data + 14 + 8, 6);
+    scan_from = guest->n_rx;
+    Conn c = {.dst = tp_ip("10.0.2.4"), .sport = 40300, .dport = 445, .snd_nxt = 1};
+    /* The stand-in prints its -l directory, its -s file and that the
+     * share's path is in that file. */
+    conn_send(&c, TP_SYN, NULL, 0);
+    i = wait_frame(is_tcp_to_conn, &c);
+    assert_true(i >= 0);
+    TpPkt p;
+    assert_true(tp_parse(guest->rx[i].data, guest->rx[i].len, &p));
+    c.rcv_nxt = p.seq + 1;
+    scan_from = guest->n_rx;
+    conn_send(&c, TP_ACK, NULL, 0);
+    char got[512];
+    size_t have = 0;
+    for (int k = 0; k < 500 && !memchr(got, '1', have); k++) {
+        for (; scan_from < guest->n_rx; scan_from++) {
+            if (!is_tcp_to_conn(&guest->rx[scan_from], &c))
+                continue;
+            tp_parse(guest->rx[scan_from].data, guest->rx[scan_from].len, &p);
+            if (p.plen && p.seq == c.rcv_nxt && have + p.plen < sizeof(got)) {
+                memcpy(got + have, p.payload, p.plen);
+                have += p.plen;
+                c.rcv_nxt += (uint32_t)p.plen;
+                conn_send(&c, TP_ACK, NULL, 0);
+            }
+        }
+        loop_run_once(loop, 10 * 1000000LL);
+    }
+    got[have] = 0;
+    assert_contains(got, "smbd /tmp/ferry-smb.");
+    assert_contains(got, "/smb.conf\n1\n");
+    /* The private directory goes with the netdev. */
+    char priv[64];
+    assert_int_equal(sscanf(got, "smbd %63s", priv), 1);
+    assert_int_equal(access(priv, F_OK), 0);
+    net_reset_all();
+    assert_int_equal(access(priv, F_OK), -1);
+    unlink(smbd);
+    rmdir(dir);
+    free(smbd);
+}
+
 /* ---- restrict ------------------------------------------------------------- */
 
 static void test_restrict(void **state)
@@ -838,6 +904,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostfwd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guestfwd_cmd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guestfwd_chardev, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_smb_with_stand_in_smbd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restrict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_costs_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
