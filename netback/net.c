@@ -380,13 +380,14 @@ ssize_t net_send(NetClient *s, const struct iovec *iov, int iovcnt, const NetOff
         s->tx_dropped++;
         return -1;
     }
-    s->tx_frames++;
-    run_filters(s, true, iov, iovcnt, len);
-    run_filters(r, false, iov, iovcnt, len);
     if (r->link_down) {
         r->rx_dropped++;
         return (ssize_t)len;
     }
+    s->tx_frames++;
+    /* Captures see what really passes: not frames that die on a dead link. */
+    run_filters(s, true, iov, iovcnt, len);
+    run_filters(r, false, iov, iovcnt, len);
 
     ssize_t ret = (ssize_t)len;
     send_depth++;
