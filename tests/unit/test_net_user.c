@@ -13,6 +13,8 @@
  */
 #include "tests/unit/test.h"
 
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -287,6 +289,48 @@ static void test_icmp_echo_gateway(void **state)
     assert_true(p.ip_csum_ok && p.l4_csum_ok);
     assert_int_equal(p.src4, GW_IP);
     assert_int_equal(p.dst4, GUEST_IP);
+}
+
+/* Echo to an address outside the guest network needs a host ICMP socket:
+ * a ping socket where net.ipv4.ping_group_range allows it, else a raw
+ * socket (root / CAP_NET_RAW). The target is the host's own interface
+ * address, so nothing leaves the host; skipped when there is none, or when
+ * this process may open neither kind of socket. */
+static void test_icmp_echo_outside(void **state)
+{
+    struct ifaddrs *ifa, *i;
+    uint32_t target = 0;
+    if (getifaddrs(&ifa) == 0) {
+        for (i = ifa; i && !target; i = i->ifa_next) {
+            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK))
+                continue;
+            target = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+        }
+        freeifaddrs(ifa);
+    }
+    int ps = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+    if (ps < 0)
+        ps = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    if (!target || ps < 0) {
+        print_message("no host address or no ICMP socket allowed: skipped\n");
+        skip();
+    }
+    close(ps);
+    start("");
+    arp_gateway();
+    uint8_t f[128];
+    size_t n = tp_eth(f, gw_mac, guest_mac, 0x0800);
+    uint8_t icmp[8 + 16] = {8, 0, 0, 0, 0x42, 0x42, 0, 2};
+    tp_wr16(icmp + 2, (uint16_t)~tp_fold(tp_sum(0, icmp, sizeof(icmp))));
+    tp_ipv4_hdr(f + n, GUEST_IP, target, 1, 20 + sizeof(icmp), 78, false);
+    memcpy(f + n + 20, icmp, sizeof(icmp));
+    guest_send(f, n + 20 + sizeof(icmp));
+    int k = wait_frame(is_echo_reply, NULL);
+    assert_true(k >= 0);
+    TpPkt p;
+    assert_true(tp_parse(guest->rx[k].data, guest->rx[k].len, &p));
+    assert_int_equal(p.src4, target);
+    assert_true(p.ip_csum_ok && p.l4_csum_ok);
 }
 
 /* ---- TCP ------------------------------------------------------------------ */
@@ -904,6 +948,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dhcp_other_network, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arp_gateway, setup, teardown),
         cmocka_unit_test_setup_teardown(test_icmp_echo_gateway, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_icmp_echo_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tcp_guest_to_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tcp_flow_control, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostfwd, setup, teardown),
