@@ -385,6 +385,10 @@ ssize_t net_send(NetClient *s, const struct iovec *iov, int iovcnt, const NetOff
         return (ssize_t)len;
     }
     s->tx_frames++;
+    if (log_enabled(LOG_NET))
+        log_printf("net: %s -> %s: %zu bytes%s%s gso=%u/%u\n", s->name, r->name, len,
+                   off->flags & NET_F_NEEDS_CSUM ? " needs_csum" : "",
+                   cls ? " (resolved for it)" : "", off->gso_type, off->gso_size);
     /* Captures see what really passes: not frames that die on a dead link. */
     run_filters(s, true, iov, iovcnt, len);
     run_filters(r, false, iov, iovcnt, len);
@@ -420,6 +424,7 @@ ssize_t net_send(NetClient *s, const struct iovec *iov, int iovcnt, const NetOff
         goto out;
     }
     pkt_enqueue(r, p);
+    qlog(LOG_NET, "net: %s has no room: queued (%u waiting)\n", r->name, r->q_len);
     if (sent)
         ret = 0;
 out:

@@ -19,7 +19,7 @@
  *     arms nothing, so an idle stack with no sockets wakes nobody;
  *   - output slirp queued while resolving a guest address with ARP/NDP is
  *     retried (slirp_pollfds_poll with no events) right after the guest
- *     frame that may have answered (any ARP or IPv6 frame);
+ *     frame that may have answered (any ARP or ICMPv6 frame);
  *   - slirp's own timers (router advertisements) are loop timers.
  * Clocks: slirp runs on the virtual clock, as in QEMU, so a stopped machine
  * stops its timers too.
@@ -371,11 +371,12 @@ static ssize_t user_receive(NetClient *nc, const struct iovec *iov, int iovcnt,
     s->in_slirp++;
     slirp_input(s->slirp, buf, (int)len);
     s->in_slirp--;
-    /* ARP (or NDP) may have resolved an address slirp was waiting for:
-     * let it send what it held back. */
+    /* ARP (or NDP: ICMPv6) may have resolved an address slirp was waiting
+     * for: let it send what it held back. */
     uint16_t et = len >= 14 ? (uint16_t)(buf[12] << 8 | buf[13]) : 0;
+    bool resolved = et == 0x0806 || (et == 0x86dd && len >= 54 && buf[20] == 58);
     free(flat);
-    if (et == 0x0806 || et == 0x86dd)
+    if (resolved)
         user_run_poll(s, false);
     else
         user_update(s);
