@@ -166,10 +166,11 @@ NetClient *net_client_first(void); /* iterate with ->next */
 void net_client_set_info(NetClient *nc, const char *fmt, ...) PRINTF_FMT(2, 3);
 
 /* Send one frame to sender's peer. `off` may be NULL (a complete frame).
- * Returns the frame length when it was delivered, or discarded (no peer,
- * either link down, malformed, queue bound hit for a sender without `sent`),
- * and 0 when it was queued and `sent` will be called. With sent == NULL
- * the result is never 0. */
+ * Returns the frame length when it was delivered or discarded (no peer,
+ * either link down, the queue bound hit for a sender without `sent`); 0
+ * when it was queued and `sent` will be called (never with sent == NULL);
+ * < 0 when the frame or its offload header is malformed (dropped, counted,
+ * logged under -d guest_errors). Only a 0 is followed by a callback. */
 ssize_t net_send(NetClient *sender, const struct iovec *iov, int iovcnt,
                  const NetOffload *off, NetSentCb *sent);
 ssize_t net_send_buf(NetClient *sender, const void *buf, size_t len,
