@@ -57,11 +57,15 @@ void arm_deliver_exception(ARMCPU *cpu)
 {
     CPUState *cs = &cpu->parent;
     CPUARMState *env = &cpu->env;
+    unsigned ec = env->exception.syndrome >> ESR_EC_SHIFT;
     fprintf(stderr,
-            "ferry: cpu %d: %s exception at pc %#" PRIx64 " (ESR %#x, FAR %#" PRIx64
+            "ferry: cpu %d: %s exception%s at pc %#" PRIx64 " (ESR %#x, EC %#x, FAR %#" PRIx64
             ", insn %08x, EL%u): exception entry is not implemented yet; stopping\n",
-            cs->index, excp_name(cs->exception_index), env->pc, env->exception.syndrome,
-            env->exception.vaddress, env->exception.insn, arm_current_el(env));
+            cs->index, excp_name(cs->exception_index),
+            ec == EC_FP_ACCESS ? " (FP/SIMD access trapped: CPACR_EL1.FPEN)" :
+            ec == EC_SYSREG ? " (system register access trapped)" : "",
+            env->pc, env->exception.syndrome, ec, env->exception.vaddress, env->exception.insn,
+            arm_current_el(env));
     cs->hooks->dump_state(cs, stderr);
     arm_cpu_end_run(cpu, 3);
 }
@@ -98,7 +102,7 @@ bool arm_tlb_fill(CPUState *cs, uint64_t vaddr, MMUAccessType type, int mmu_idx,
 
 void arm_sys_reset(ARMCPU *cpu)
 {
-    (void)cpu;
+    cpu->env.sys.cpacr_el1 = 0;   /* FP/SIMD traps until enabled, as on reset */
 }
 
 uint64_t arm_cntfrq(CPUARMState *env)

@@ -46,6 +46,7 @@
  * oracle could not run.
  */
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -579,6 +580,11 @@ static int run_class(const FuzzClass *cl, unsigned n, const char *qemu, const ch
     if (got_lines != n) {
         fprintf(stderr, "a64fuzz: %s: the oracle produced %u of %u results (status %d): %s\n",
                 cl->name, got_lines, n, prc, cmd);
+        if (WIFEXITED(prc) && WEXITSTATUS(prc) == 127)
+            fprintf(stderr, "a64fuzz: %s not found: install qemu-user-static "
+                            "(sh scripts/deps.sh cross)\n", qemu);
+        if (!keep)
+            unlink(path);
         return 2;
     }
     for (int g = 0; g < ncg; g++) {
