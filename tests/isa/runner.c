@@ -248,5 +248,7 @@ int main(int argc, char **argv)
         }
     }
     fflush(stdout);
+    exit_hooks_run();   /* -d jitstats */
+    log_flush();
     return run.status;
 }

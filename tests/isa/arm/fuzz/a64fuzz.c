@@ -20,6 +20,7 @@
  *   excl      exclusives and load-acquire/store-release       cortex-a57
  *   simdldst  AdvSIMD structure loads/stores                  cortex-a57
  *   lse       LSE atomics, CAS, CASP                           max
+ *   mix       2-6 data processing and load/store instructions  cortex-a57
  *
  * Not generated, and why:
  *   - exception generation (SVC is a Linux system call under the oracle;
@@ -391,6 +392,63 @@ static bool gen_lse(FuzzCase *c)
     return true;
 }
 
+/*
+ * Mixed blocks: 2-6 data processing and load/store instructions in one
+ * block, so register caching, flag liveness and the softmmu slow path
+ * meet. Data processing writes only X0-X15; loads and stores transfer
+ * X0-X15 (or V registers) with bases X16-X28/SP (pointing into the data
+ * area, moved at most a little by writeback) and index registers X29/X30
+ * (small).
+ */
+static ARMCPU *probe_cpu;
+static bool probe_defined(const FuzzCase *c, uint32_t w);
+
+static bool gen_mix(FuzzCase *c)
+{
+    unsigned n = 2 + rndn(5);
+    for (int r = 16; r <= 28; r++)
+        c->x[r] = data_ptr(0);
+    c->x[29] = rndn(0x800);
+    c->x[30] = rndn(0x800);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t w;
+        if (rndn(2)) {
+            w = rndn(2) ? in_space(7u << 26, 4u << 26) : rand_dpreg();
+            w = (w & ~31u) | rndn(16);
+        } else {
+            for (;;) {
+                w = in_space(5u << 25, 4u << 25);
+                if (!(w >> 31) && ((w >> 24) & 0x3f) >> 1 == 0x06)
+                    continue;                     /* AdvSIMD structures */
+                if (((w >> 24) & 0x3f) == 0x08)
+                    continue;                     /* exclusives */
+                if ((w & 0x3b000000u) == 0x18000000u)
+                    continue;                     /* literal */
+                break;
+            }
+            unsigned rn = rndn(14);
+            w = (w & ~(31u << 5)) | (rn == 13 ? 31u : 16 + rn) << 5;   /* X16-X28 or SP */
+            w = (w & ~31u) | rndn(16);
+            if ((w & 0x3a000000u) == 0x28000000u)                       /* pairs: Rt2 */
+                w = (w & ~(31u << 10)) | rndn(16) << 10;
+            if ((w & 0x3b200c00u) == 0x38200800u)                       /* register offset */
+                w = (w & ~(31u << 16)) | (29u + rndn(2)) << 16;
+            if ((w & 0x3a400000u) == 0x28400000u && rt_of(w) == rt2_of(w))
+                return false;                                           /* LDP Rt == Rt2 */
+        }
+        /* mostly allocated encodings: an Undefined one ends the block (the
+         * single-instruction classes cover those); ferry only proposes,
+         * the oracle still judges the whole case */
+        if (!probe_defined(c, w) && rndn(8)) {
+            i--;
+            continue;
+        }
+        c->insns[i] = w;
+    }
+    c->ninsns = n;
+    return true;
+}
+
 typedef struct FuzzClass {
     const char *name;
     const char *cpu;          /* ferry's model */
@@ -408,6 +466,7 @@ static const FuzzClass classes[] = {
     { "excl", "cortex-a57", "cortex-a57", gen_excl },
     { "simdldst", "cortex-a57", "cortex-a57", gen_simdldst },
     { "lse", "max", "max,sve=off,sme=off", gen_lse },
+    { "mix", "cortex-a57", "cortex-a57", gen_mix },
 };
 
 /* ---- ferry side ------------------------------------------------------------------------------ */
@@ -499,6 +558,16 @@ static void ferry_run(ARMCPU *cpu, const FuzzCase *c, char *line)
     fuzz_format(line, FUZZ_LINE_MAX, &fres, data, c->mem_seed);
 }
 
+static bool probe_defined(const FuzzCase *c, uint32_t w)
+{
+    static char line[FUZZ_LINE_MAX];
+    FuzzCase t = *c;
+    t.insns[0] = w;
+    t.ninsns = 1;
+    ferry_run(probe_cpu, &t, line);
+    return fres.kind != FUZZ_UNDEF;
+}
+
 /* ---- comparison ------------------------------------------------------------------------------- */
 
 static void explain(const FuzzCase *c, const char *want, const char *got, const char *who)
@@ -541,6 +610,9 @@ static void explain(const FuzzCase *c, const char *want, const char *got, const 
 static int run_class(const FuzzClass *cl, unsigned n, const char *qemu, const char *harness,
                      const char *keep, int max_fail, bool verbose)
 {
+    const TCGCodegen *cgs[2] = { tcg_codegen_native(), &tcg_codegen_interp };
+    int ncg = cgs[0] == cgs[1] ? 1 : 2;
+    probe_cpu = ferry_cpu(cgs[0], cl->cpu);
     FuzzCase *cases = xcalloc(n, sizeof(*cases));
     unsigned made = 0;
     for (unsigned id = 0; made < n; id++) {
@@ -567,8 +639,6 @@ static int run_class(const FuzzClass *cl, unsigned n, const char *qemu, const ch
         return 2;
     }
     static char want[FUZZ_LINE_MAX], got[FUZZ_LINE_MAX];
-    const TCGCodegen *cgs[2] = { tcg_codegen_native(), &tcg_codegen_interp };
-    int ncg = cgs[0] == cgs[1] ? 1 : 2;
     ARMCPU *cpus[2];
     /* one engine at a time: the cases run on native, then on interp */
     int fails = 0;
