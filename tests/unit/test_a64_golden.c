@@ -3,7 +3,8 @@
  * instructions, through the real frontend (decoder, translator,
  * optimizer, register allocator, backend), compared instruction by
  * instruction with a recorded listing (as FEX-Emu does): ADD (register),
- * SUBS + B.cond, LDR (register offset), CBZ. A change that makes these
+ * SUBS + B.EQ, ADDS + B.VS, CMP (32-bit) + B.LT, LDR (register offset),
+ * CBZ. A change that makes these
  * translations slower or bigger shows up as a diff. Addresses outside the
  * block print as ADDR. After an intended change, FERRY_GOLDEN_PRINT=1
  * prints the new listings to paste.
@@ -159,6 +160,95 @@ static void test_subs_bcond(void **state)
           "jmp ADDR\n");
 }
 
+static void test_adds_bcond(void **state)
+{
+    (void)state;
+    static const uint32_t w[] = {
+        0xab050083,   /* adds x3, x4, x5 */
+        0x54000046,   /* b.vs .+8 */
+    };
+    check("adds x3, x4, x5; b.vs", w, ARRAY_SIZE(w),
+          "mov ebp, dword ptr [rbx - 4]\n"
+          "test ebp, ebp\n"
+          "jne +0x9e\n"
+          "mov rbp, qword ptr [rbx + 0x20]\n"
+          "xor r12d, r12d\n"
+          "mov r13, qword ptr [rbx + 0x28]\n"
+          "mov r14, rbp\n"
+          "mov r15, r12\n"
+          "mov r10, r12\n"
+          "add rbp, r13\n"
+          "adc r12, r15\n"
+          "mov r15, rbp\n"
+          "xor r15, r14\n"
+          "xor r13, r14\n"
+          "andn r13, r13, r15\n"
+          "mov qword ptr [rbx + 0x118], r12\n"
+          "mov r12, rbp\n"
+          "mov qword ptr [rbx + 0x110], r12\n"
+          "mov qword ptr [rbx + 0x108], rbp\n"
+          "mov qword ptr [rbx + 0x18], rbp\n"
+          "mov qword ptr [rbx + 0x120], r13\n"
+          "cmp r13, r10\n"
+          "jl +0x7e\n"
+          "jmp +0x64\n"
+          "mov qword ptr [rbx + 0x100], 0x40001008\n"
+          "movabs rax, ADDR\n"
+          "jmp ADDR\n"
+          "nop\n"
+          "jmp +0x84\n"
+          "mov qword ptr [rbx + 0x100], 0x4000100c\n"
+          "movabs rax, ADDR\n"
+          "jmp ADDR\n"
+          "movabs rax, ADDR\n"
+          "jmp ADDR\n");
+}
+
+static void test_cmp32_blt(void **state)
+{
+    (void)state;
+    static const uint32_t w[] = {
+        0x6b02003f,   /* cmp w1, w2 */
+        0x5400004b,   /* b.lt .+8 */
+    };
+    check("cmp w1, w2; b.lt", w, ARRAY_SIZE(w),
+          "mov ebp, dword ptr [rbx - 4]\n"
+          "test ebp, ebp\n"
+          "jne +0xa2\n"
+          "mov rbp, qword ptr [rbx + 0x10]\n"
+          "shl rbp, 0x20\n"
+          "mov r12, qword ptr [rbx + 8]\n"
+          "shl r12, 0x20\n"
+          "mov r13, r12\n"
+          "sub r13, rbp\n"
+          "cmp r12, rbp\n"
+          "setae r14b\n"
+          "movzx r14d, r14b\n"
+          "mov qword ptr [rbx + 0x118], r14\n"
+          "xor rbp, r12\n"
+          "xor r12, r13\n"
+          "and rbp, r12\n"
+          "mov r12, r13\n"
+          "mov qword ptr [rbx + 0x110], r12\n"
+          "mov qword ptr [rbx + 0x108], r13\n"
+          "mov qword ptr [rbx + 0x120], rbp\n"
+          "xor rbp, r13\n"
+          "test rbp, rbp\n"
+          "jl +0x82\n"
+          "nop dword ptr [rax]\n"
+          "jmp +0x68\n"
+          "mov qword ptr [rbx + 0x100], 0x40001008\n"
+          "movabs rax, ADDR\n"
+          "jmp ADDR\n"
+          "nop\n"
+          "jmp +0x88\n"
+          "mov qword ptr [rbx + 0x100], 0x4000100c\n"
+          "movabs rax, ADDR\n"
+          "jmp ADDR\n"
+          "movabs rax, ADDR\n"
+          "jmp ADDR\n");
+}
+
 static void test_ldr_regoffset(void **state)
 {
     (void)state;
@@ -259,6 +349,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add),
         cmocka_unit_test(test_subs_bcond),
+        cmocka_unit_test(test_adds_bcond),
+        cmocka_unit_test(test_cmp32_blt),
         cmocka_unit_test(test_ldr_regoffset),
         cmocka_unit_test(test_cbz),
     };
