@@ -11,6 +11,7 @@
 #include "tests/unit/test.h"
 
 #include "core/log.h"
+#include "tests/unit/logcap.h"
 #include "target/arm/cpu.h"
 #include "target/arm/decode.h"
 #include "target/arm/semihosting.h"
@@ -210,6 +211,40 @@ static void test_undefined(void **state)
             assert_int_equal(cpu->env.xregs[0], 1);      /* the instruction before ran */
         }
     }
+}
+
+/* ---- -d unimp names the encoding ---------------------------------------------------------- */
+
+static void test_unimp_log(void **state)
+{
+    (void)state;
+    Caught c;
+    logcap_start();
+    ARMCPU *cpu = new_cpu(NULL, "cortex-a57", &c);
+    uint32_t prog[] = { 0x0000abcd /* UDF */, BRK0 };
+    put(CODE, prog, ARRAY_SIZE(prog));
+    run(cpu);
+    char *log = logcap_take();
+    assert_contains(log, "0000abcd");
+    assert_contains(log, "Undefined");
+    free(log);
+    /* an LSE encoding on a CPU without LSE names the feature */
+    cpu = new_cpu(NULL, "cortex-a57", &c);
+    uint32_t lse[] = { 0xf8220020 /* ldadd */, BRK0 };
+    put(CODE, lse, ARRAY_SIZE(lse));
+    run(cpu);
+    log = logcap_take();
+    assert_contains(log, "needs feature lse");
+    free(log);
+    /* an unknown system register is named */
+    cpu = new_cpu(NULL, "cortex-a57", &c);
+    uint32_t mrs[] = { 0xd53affe0, BRK0 };
+    put(CODE, mrs, ARRAY_SIZE(mrs));
+    run(cpu);
+    log = logcap_take();
+    assert_contains(log, "S3_2_C15_C15_7");
+    free(log);
+    logcap_stop();
 }
 
 /* ---- features per model ---------------------------------------------------------------------- */
@@ -544,6 +579,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_tables),
         cmocka_unit_test(test_undefined),
+        cmocka_unit_test(test_unimp_log),
         cmocka_unit_test(test_features),
         cmocka_unit_test(test_exceptions),
         cmocka_unit_test(test_alignment),
