@@ -361,6 +361,43 @@ static void test_alignment(void **state)
     }
 }
 
+/* ---- a fault in the middle of a block restores exact state -------------------------------------- */
+
+static void test_fault_mid_block(void **state)
+{
+    (void)state;
+    const TCGCodegen *cg;
+    Caught c;
+    FOR_EACH_CG(cg) {
+        ARMCPU *cpu = new_cpu(cg, "cortex-a57", &c);
+        /* add x0, x0, #1; ldr x1, [x2], #8; add x0, x0, #1; brk */
+        uint32_t prog[] = { 0x91000400, 0xf8408441, 0x91000400, BRK0 };
+        cpu->env.xregs[2] = 0x10;   /* nothing mapped there */
+        cpu->env.xregs[1] = 0x77;
+        put(CODE, prog, ARRAY_SIZE(prog));
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_DATA_ABORT);
+        assert_int_equal(c.syndrome & 0x3f, 0x10);   /* synchronous external abort */
+        assert_int_equal(c.pc, CODE + 4);
+        assert_int_equal(c.far, 0x10);
+        assert_int_equal(cpu->env.xregs[0], 1);      /* the first add ran, the second did not */
+        assert_int_equal(cpu->env.xregs[1], 0x77);   /* no load */
+        assert_int_equal(cpu->env.xregs[2], 0x10);   /* no writeback */
+        assert_int_equal(cpu->env.exception.insn, 0xf8408441);
+        /* a store pair whose second half faults leaves the base alone */
+        cpu = new_cpu(cg, "cortex-a57", &c);
+        /* stp x3, x4, [x5, #16]!; brk: x5 + 16 + 8 crosses out of RAM */
+        uint32_t stp[] = { 0xa98110a3 /* stp x3, x4, [x5, #16]! */, BRK0 };
+        cpu->env.xregs[5] = RAM_BASE + RAM_SIZE - 24;
+        put(CODE, stp, ARRAY_SIZE(stp));
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_DATA_ABORT);
+        assert_int_equal(c.pc, CODE);
+        assert_int_equal(cpu->env.xregs[5], RAM_BASE + RAM_SIZE - 24);
+        assert_true(c.syndrome & (1u << 6));   /* WnR: a write */
+    }
+}
+
 /* ---- LSE exists on max only ----------------------------------------------------------------- */
 
 static void test_feature_gating(void **state)
@@ -583,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_features),
         cmocka_unit_test(test_exceptions),
         cmocka_unit_test(test_alignment),
+        cmocka_unit_test(test_fault_mid_block),
         cmocka_unit_test(test_feature_gating),
         cmocka_unit_test(test_monitor_two_cpus),
         cmocka_unit_test(test_wfi),
