@@ -163,7 +163,9 @@ void gen_add_cc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b)
     if (sf) {
         ir_mov(dc->s, d, add_cc64(dc, a, b, TCGV_NONE));
     } else {
-        TCGv r = add_cc64(dc, high32(dc, a), high32(dc, b), TCGV_NONE);
+        /* (operands in sequence: argument evaluation order is unspecified) */
+        TCGv ah = high32(dc, a), bh = high32(dc, b);
+        TCGv r = add_cc64(dc, ah, bh, TCGV_NONE);
         ir_shri(dc->s, d, r, 32);
     }
 }
@@ -173,7 +175,8 @@ void gen_sub_cc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b)
     if (sf) {
         ir_mov(dc->s, d, sub_cc64(dc, a, b));
     } else {
-        TCGv r = sub_cc64(dc, high32(dc, a), high32(dc, b));
+        TCGv ah = high32(dc, a), bh = high32(dc, b);
+        TCGv r = sub_cc64(dc, ah, bh);
         ir_shri(dc->s, d, r, 32);
     }
 }
@@ -194,7 +197,8 @@ void gen_adc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b, bool set_flags)
     if (sf) {
         ir_mov(s, d, add_cc64(dc, a, b, cpu_CF));
     } else {
-        TCGv r = add_cc64(dc, high32(dc, a), high32(dc, b), high32(dc, cpu_CF));
+        TCGv ah = high32(dc, a), bh = high32(dc, b), ch = high32(dc, cpu_CF);
+        TCGv r = add_cc64(dc, ah, bh, ch);
         ir_shri(s, d, r, 32);
     }
 }
