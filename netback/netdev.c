@@ -206,9 +206,16 @@ void nic_print_models(FILE *out)
     free(l);
 }
 
+/* QEMU's short model names for -nic and -net nic (its PCI NIC table):
+ * "virtio" is virtio-net-pci; every other name is the device's. */
+static const char *nic_model_name(const char *model)
+{
+    return model && !strcmp(model, "virtio") ? "virtio-net-pci" : model;
+}
+
 static int check_model(Opts *o, const char *model, Error **errp)
 {
-    const DeviceType *dt = device_type_find(model);
+    const DeviceType *dt = device_type_find(nic_model_name(model));
     if (!is_nic_model(dt)) {
         error_setg(errp, "%s %s: '%s' is not a NIC model (see -nic model=help)", o->option,
                    o->text, model);
@@ -281,7 +288,7 @@ static NicRequest *request_add(Opts *o, const char *model, const char *netdev)
 {
     NicRequest *r = xzalloc(sizeof(*r));
     r->what = o ? xasprintf("%s %s", o->option, o->text) : xstrdup("default NIC");
-    r->model = dup_or_null(model);
+    r->model = dup_or_null(nic_model_name(model));
     r->netdev = dup_or_null(netdev);
     NicRequest **pp = &requests;
     while (*pp)
