@@ -708,17 +708,15 @@ static ssize_t vnet_rx_merge(VNetQueue *q, const struct iovec *iov, int iovcnt, 
     /* §5.1.6.4.1: every buffer but the last filled up completely. */
     IovCursor c = {iov, iovcnt, 0, 0};
     size_t left = size;
+    uint8_t h[VNET_HDR_LEN];
+    vnet_rx_header(n, off, cnt, h);
+    vq_elem_write(s.elems[0], 0, h, n->hdr_len);
     for (unsigned i = 0; i < cnt; i++) {
         VirtQueueElement *e = s.elems[i];
         size_t at = i == 0 ? n->hdr_len : 0;
         size_t w = iov_copy_in(e->in_sg, e->in_num, at, &c, left);
         left -= w;
-        vq_fill(q->rx, e, (uint32_t)(at + w), i);
-        if (i == 0) {
-            uint8_t h[VNET_HDR_LEN];
-            vnet_rx_header(n, off, cnt, h);
-            vq_elem_write(e, 0, h, n->hdr_len);
-        }
+        vq_fill(q->rx, e, (uint32_t)(at + w), i);   /* e is the ring's again */
     }
     vq_flush(q->rx, cnt);
     vq_notify(q->rx);

@@ -1,0 +1,686 @@
+/*
+ * test_virtio_net.c — nic/virtio-net.c driven by a C driver
+ * (tests/unit/vnet_driver.h) over virtio-pci (modern, and legacy through
+ * the transitional device's I/O BAR) and virtio-mmio (version 2 and legacy
+ * version 1), with a test backend on the other side of the frame path:
+ * feature negotiation and the configuration (MAC, STATUS, MQ, MTU, speed);
+ * transmission of frames of many sizes and layouts, in order; reception
+ * with and without MRG_RXBUF; flow control both ways; transmit offloads
+ * resolved for a plain backend and passed through to an offload-capable
+ * one; receive offloads (DATA_VALID, NEEDS_CSUM, super-frames) and
+ * CTRL_GUEST_OFFLOADS; the control queue's RX modes, MAC and VLAN tables;
+ * link state through set_link; a stopped machine; reset; and what a
+ * hostile driver can put in headers and chains.
+ */
+#include "tests/unit/test.h"
+
+#include "tests/unit/logcap.h"
+#include "tests/unit/netpkt.h"
+#include "tests/unit/nettest.h"
+#include "tests/unit/vnet_driver.h"
+
+/* ---- a backend the tests control ------------------------------------------------------- */
+
+/* Frames from the NIC are kept (with their offload metadata); `capacity`
+ * frames fit before receive() says "no room" (<0: unlimited). Frames to
+ * the NIC are sent with a completion callback; `blocked` while one waits. */
+typedef struct TBe {
+    NetClient nc;
+    int capacity, held;
+    FakeFrame rx[FAKE_MAX_FRAMES];
+    int n_rx;
+    int completions;
+    int pending;        /* frames queued at the NIC, not yet completed */
+    bool blocked;       /* pending > 0: a real backend would stop reading */
+} TBe;
+
+static ssize_t tbe_receive(NetClient *nc, const struct iovec *iov, int iovcnt,
+                           const NetOffload *off)
+{
+    TBe *b = (TBe *)nc;
+    size_t len = 0;
+    for (int i = 0; i < iovcnt; i++)
+        len += iov[i].iov_len;
+    if (b->capacity >= 0 && b->held >= b->capacity)
+        return 0;
+    if (b->n_rx < FAKE_MAX_FRAMES) {
+        FakeFrame *f = &b->rx[b->n_rx++];
+        f->data = xmalloc(len);
+        f->len = len;
+        f->off = *off;
+        size_t at = 0;
+        for (int i = 0; i < iovcnt; i++) {
+            memcpy(f->data + at, iov[i].iov_base, iov[i].iov_len);
+            at += iov[i].iov_len;
+        }
+    }
+    b->held++;
+    return (ssize_t)len;
+}
+
+static bool tbe_can_receive(NetClient *nc)
+{
+    TBe *b = (TBe *)nc;
+    return b->capacity < 0 || b->held < b->capacity;
+}
+
+static void tbe_forget(TBe *b)
+{
+    for (int i = 0; i < b->n_rx; i++)
+        free(b->rx[i].data);
+    b->n_rx = 0;
+}
+
+static void tbe_cleanup(NetClient *nc)
+{
+    tbe_forget((TBe *)nc);
+}
+
+static const NetClientOps tbe_ops = {
+    .type = "test",
+    .size = sizeof(TBe),
+    .receive = tbe_receive,
+    .can_receive = tbe_can_receive,
+    .cleanup = tbe_cleanup,
+};
+
+static void tbe_sent(NetClient *nc, ssize_t len)
+{
+    TBe *b = (TBe *)nc;
+    b->completions++;
+    b->pending--;
+    b->blocked = b->pending > 0;
+}
+
+/* Sends a frame to the NIC; returns net_send's answer. */
+static ssize_t tbe_send(TBe *b, const void *f, size_t len, const NetOffload *off)
+{
+    ssize_t r = net_send_buf(&b->nc, f, len, off, tbe_sent);
+    if (r == 0) {
+        b->pending++;
+        b->blocked = true;
+    }
+    return r;
+}
+
+/* The guest took everything: room for `capacity` more. */
+static void tbe_drain(TBe *b)
+{
+    b->held = 0;
+    net_client_ready(&b->nc);
+}
+
+/* ---- fixture ------------------------------------------------------------------------------ */
+
+static Loop *loop;
+static TBe *be;
+static VDrv D;
+
+static int setup(void **state)
+{
+    dev_lock();
+    loop = loop_new();
+    net_init(loop);
+    logcap_start();
+    be = net_client_new(&tbe_ops, "test", "be0");
+    be->capacity = -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    run_idle(loop);
+    logcap_stop();
+    net_reset_all();
+    be = NULL;
+    /* The old device's bottom halves and timers go with the loop; the
+     * device itself is never touched again. */
+    loop_free(loop);
+    loop = NULL;
+    net_init(NULL);
+    dev_unlock();
+    return 0;
+}
+
+static VirtIONet *mk(VdKind kind, const char *const *props)
+{
+    const char *all[64];
+    int n = 0;
+    bool netdev = false;
+    for (int i = 0; props && props[i]; i += 2)
+        netdev |= !strcmp(props[i], "netdev");
+    if (!netdev) {
+        /* A fresh backend when the current one has its NIC already (the
+         * earlier machine keeps its own), with the same settings. */
+        if (be->nc.peer) {
+            static int seq;
+            char name[32];
+            snprintf(name, sizeof(name), "be0.%d", ++seq);
+            TBe *nb = net_client_new(&tbe_ops, "test", name);
+            nb->capacity = be->capacity;
+            nb->nc.rx_caps = be->nc.rx_caps;
+            nb->nc.tx_caps = be->nc.tx_caps;
+            be = nb;
+        }
+        all[n++] = "netdev";
+        all[n++] = be->nc.name;
+    }
+    for (int i = 0; props && props[i]; i++)
+        all[n++] = props[i];
+    all[n] = NULL;
+    Error *err = NULL;
+    VirtIONet *v = vd_make(&D, kind, all, &err);
+    if (!v)
+        fail_msg("%s: %s", vd_kind_names[kind], error_get_msg(err));
+    free(logcap_take());
+    return v;
+}
+
+static const VdKind all_kinds[] = {VD_PCI_MODERN, VD_PCI_LEGACY, VD_MMIO_V2, VD_MMIO_V1};
+
+/* What a modern Linux driver asks for (VERSION_1 and the ring features
+ * are dropped for legacy interfaces by the driver helpers). */
+static const uint64_t F_LINUX =
+    VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
+    VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VNET_F_MAC) | VIRTIO_BIT(VNET_F_STATUS) |
+    VIRTIO_BIT(VNET_F_MRG_RXBUF) | VIRTIO_BIT(VNET_F_CSUM) | VIRTIO_BIT(VNET_F_HOST_TSO4) |
+    VIRTIO_BIT(VNET_F_HOST_TSO6) | VIRTIO_BIT(VNET_F_HOST_ECN) | VIRTIO_BIT(VNET_F_HOST_UFO) |
+    VIRTIO_BIT(VNET_F_GUEST_CSUM) | VIRTIO_BIT(VNET_F_GUEST_TSO4) |
+    VIRTIO_BIT(VNET_F_GUEST_TSO6) | VIRTIO_BIT(VNET_F_GUEST_ECN) |
+    VIRTIO_BIT(VNET_F_GUEST_UFO) | VIRTIO_BIT(VNET_F_CTRL_VQ) | VIRTIO_BIT(VNET_F_CTRL_RX) |
+    VIRTIO_BIT(VNET_F_CTRL_VLAN) | VIRTIO_BIT(VNET_F_GUEST_ANNOUNCE) |
+    VIRTIO_BIT(VNET_F_CTRL_MAC_ADDR) | VIRTIO_BIT(VNET_F_CTRL_GUEST_OFFLOADS) |
+    VIRTIO_BIT(VNET_F_MQ) | VIRTIO_BIT(VNET_F_MTU) | VIRTIO_BIT(VNET_F_SPEED_DUPLEX);
+
+static const uint64_t F_MINIMAL =
+    VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VNET_F_MAC);
+
+#define BIT(f) VIRTIO_BIT(f)
+
+static void settle(void)
+{
+    run_idle(loop);
+}
+
+/* A numbered frame from the backend to the guest's MAC (or to `dst`). */
+static size_t frame_to(uint8_t *f, const uint8_t dst[6], uint32_t n, size_t len)
+{
+    numbered_frame(f, n, len);
+    memcpy(f, dst, 6);
+    return len;
+}
+
+static const uint8_t guest_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+static const uint8_t other_mac[6] = {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
+
+/* ---- features and configuration ------------------------------------------------------------ */
+
+static void test_features_and_config(void **state)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        VdKind kind = all_kinds[k];
+        mk(kind, (const char *const[]){"mac", "52:54:00:12:34:56", NULL});
+        uint64_t f = vd_dev_features(&D);
+        bool legacy_if = kind == VD_PCI_LEGACY || kind == VD_MMIO_V1;
+        uint64_t want = BIT(VNET_F_MAC) | BIT(VNET_F_STATUS) | BIT(VNET_F_CSUM) |
+                        BIT(VNET_F_HOST_TSO4) | BIT(VNET_F_HOST_TSO6) | BIT(VNET_F_HOST_ECN) |
+                        BIT(VNET_F_HOST_UFO) | BIT(VNET_F_MRG_RXBUF) | BIT(VNET_F_CTRL_VQ) |
+                        BIT(VNET_F_CTRL_RX) | BIT(VNET_F_CTRL_RX_EXTRA) |
+                        BIT(VNET_F_CTRL_VLAN) | BIT(VNET_F_GUEST_ANNOUNCE) |
+                        BIT(VNET_F_CTRL_MAC_ADDR) | BIT(VNET_F_CTRL_GUEST_OFFLOADS);
+        if (!legacy_if)
+            want |= BIT(VNET_F_HOST_USO);   /* bit 56: invisible to a legacy driver */
+        assert_int_equal(f & want, want);
+        /* The test backend's frames carry no offload: no GUEST_* offers. */
+        assert_int_equal(f & (BIT(VNET_F_GUEST_CSUM) | BIT(VNET_F_GUEST_TSO4) |
+                              BIT(VNET_F_GUEST_TSO6) | BIT(VNET_F_GUEST_UFO)), 0);
+        /* Not offered without their properties. */
+        assert_int_equal(f & (BIT(VNET_F_MQ) | BIT(VNET_F_MTU) | BIT(VNET_F_SPEED_DUPLEX)), 0);
+        /* The legacy GSO bit exists on legacy interfaces only; VERSION_1 on
+         * modern ones. */
+        assert_int_equal(!!(f & BIT(VNET_F_GSO)), legacy_if);
+        assert_int_equal(!!(f & BIT(VIRTIO_F_VERSION_1)), !legacy_if);
+        /* Config: mac and status (link up). */
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(vd_cfg(&D, VNET_CFG_MAC + (unsigned)i, 1), guest_mac[i]);
+        assert_int_equal(vd_cfg(&D, VNET_CFG_STATUS, 2), VNET_S_LINK_UP);
+        /* Past the status field there is nothing (no MQ, MTU, speed). */
+        assert_int_equal(vd_cfg(&D, VNET_CFG_MAX_PAIRS, 2), 0);
+        assert_true(logcap_has("outside the 8-byte device configuration space"));
+        /* A minimal driver (§5.1.5: "only accept MAC"). */
+        uint64_t got = vd_up(&D, F_MINIMAL, 256, 4, 1526);
+        assert_int_equal(got & ~(BIT(VIRTIO_F_VERSION_1)), BIT(VNET_F_MAC));
+        assert_int_equal(D.n->hdr_len, legacy_if ? 10 : 12);
+        assert_false(D.n->mergeable);
+    }
+}
+
+static void test_feature_properties(void **state)
+{
+    mk(VD_PCI_MODERN, (const char *const[]){"csum", "off", "ctrl_vq", "off", "status", "off",
+                                            "mrg_rxbuf", "off", NULL});
+    uint64_t f = vd_dev_features(&D);
+    assert_int_equal(f & (BIT(VNET_F_CSUM) | BIT(VNET_F_HOST_TSO4) | BIT(VNET_F_HOST_TSO6) |
+                          BIT(VNET_F_HOST_UFO) | BIT(VNET_F_HOST_USO) | BIT(VNET_F_HOST_ECN) |
+                          BIT(VNET_F_CTRL_VQ) | BIT(VNET_F_CTRL_RX) | BIT(VNET_F_CTRL_VLAN) |
+                          BIT(VNET_F_GUEST_ANNOUNCE) | BIT(VNET_F_STATUS) |
+                          BIT(VNET_F_MRG_RXBUF)), 0);
+    assert_int_equal(D.n->vdev.config_len, 6);
+    assert_int_equal(D.n->vdev.nvq, 2);     /* no control queue */
+
+    /* mq=on on a one-queue backend: offered, with one pair (QEMU's way). */
+    mk(VD_PCI_MODERN, (const char *const[]){"mq", "on", "host_mtu", "9000", "speed", "10000",
+                                            "duplex", "full", NULL});
+    f = vd_dev_features(&D);
+    assert_true(f & BIT(VNET_F_MQ));
+    assert_true(f & BIT(VNET_F_MTU));
+    assert_true(f & BIT(VNET_F_SPEED_DUPLEX));
+    assert_int_equal(vd_cfg(&D, VNET_CFG_MAX_PAIRS, 2), 1);
+    assert_int_equal(vd_cfg(&D, VNET_CFG_MTU, 2), 9000);
+    assert_int_equal(vd_cfg(&D, VNET_CFG_SPEED, 4), 10000);
+    assert_int_equal(vd_cfg(&D, VNET_CFG_DUPLEX, 1), 0x01);
+    assert_int_equal(D.n->vdev.nvq, 3);
+    mk(VD_MMIO_V2, (const char *const[]){"duplex", "half", NULL});
+    assert_int_equal(vd_cfg(&D, VNET_CFG_SPEED, 4), 0xffffffffu);
+    assert_int_equal(vd_cfg(&D, VNET_CFG_DUPLEX, 1), 0x00);
+
+    /* Queue sizes: powers of two from 256 to 1024, taken as the maximum. */
+    mk(VD_PCI_MODERN, (const char *const[]){"rx_queue_size", "1024", "tx_queue_size", "512",
+                                            NULL});
+    vd_wr(&D, D.common + VDC_QSEL, 2, 0);
+    assert_int_equal(vd_rd(&D, D.common + VDC_QSIZE, 2), 1024);
+    vd_wr(&D, D.common + VDC_QSEL, 2, 1);
+    assert_int_equal(vd_rd(&D, D.common + VDC_QSIZE, 2), 512);
+    Error *err = NULL;
+    assert_null(vd_make(&D, VD_PCI_MODERN, (const char *const[]){"rx_queue_size", "300",
+                                                                NULL}, &err));
+    assert_contains(error_get_msg(err), "Invalid rx_queue_size (= 300), must be a power of 2 "
+                                        "between 256 and 1024");
+    error_free(err);
+    err = NULL;
+    assert_null(vd_make(&D, VD_PCI_MODERN, (const char *const[]){"tx_queue_size", "2048",
+                                                                NULL}, &err));
+    assert_contains(error_get_msg(err), "'tx_queue_size' must be between 256 and 1024");
+    error_free(err);
+    err = NULL;
+    assert_null(vd_make(&D, VD_PCI_MODERN, (const char *const[]){"mq", "on", "ctrl_vq", "off",
+                                                                NULL}, &err));
+    assert_contains(error_get_msg(err), "mq=on needs ctrl_vq=on");
+    error_free(err);
+    err = NULL;
+    assert_null(vd_make(&D, VD_PCI_MODERN, (const char *const[]){"host_mtu", "20", NULL},
+                        &err));
+    assert_contains(error_get_msg(err), "host_mtu=20");
+    error_free(err);
+    err = NULL;
+    assert_null(vd_make(&D, VD_PCI_MODERN, (const char *const[]){"duplex", "quarter", NULL},
+                        &err));
+    assert_contains(error_get_msg(err), "does not accept 'quarter' (valid: unknown, half, "
+                                        "full)");
+    error_free(err);
+    /* A backend that already has a NIC is refused, with QEMU's words. */
+    mk(VD_PCI_MODERN, NULL);
+    err = NULL;
+    assert_null(vd_make(&D, VD_MMIO_V2, (const char *const[]){"netdev", be->nc.name, NULL},
+                        &err));
+    assert_contains(error_get_msg(err), "it's in use");
+    error_free(err);
+}
+
+/* Receive offloads are offered when the peer's frames can carry them, and
+ * a set breaking §5.1.3.1 is refused. */
+static void test_guest_offload_features(void **state)
+{
+    be->nc.tx_caps = NET_CAP_ALL;
+    mk(VD_PCI_MODERN, NULL);
+    uint64_t f = vd_dev_features(&D);
+    uint64_t guest = BIT(VNET_F_GUEST_CSUM) | BIT(VNET_F_GUEST_TSO4) | BIT(VNET_F_GUEST_TSO6) |
+                     BIT(VNET_F_GUEST_ECN) | BIT(VNET_F_GUEST_UFO);
+    assert_int_equal(f & guest, guest);
+    /* GUEST_TSO4 without GUEST_CSUM, HOST_TSO4 without CSUM, CTRL_RX
+     * without CTRL_VQ: FEATURES_OK is refused. */
+    static const uint64_t bad[] = {
+        BIT(VNET_F_GUEST_TSO4), BIT(VNET_F_HOST_TSO4), BIT(VNET_F_CTRL_RX),
+        BIT(VNET_F_GUEST_CSUM) | BIT(VNET_F_GUEST_ECN),
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        assert_false(vd_negotiate(&D, BIT(VIRTIO_F_VERSION_1) | bad[i]));
+        assert_true(logcap_has("lack what they require"));
+    }
+    assert_true(vd_negotiate(&D, BIT(VIRTIO_F_VERSION_1) | guest | BIT(VNET_F_CSUM) |
+                                     BIT(VNET_F_HOST_TSO4)));
+    assert_int_equal(D.n->nc->rx_caps, NET_CAP_CSUM | NET_CAP_TSO4 | NET_CAP_TSO6 |
+                                           NET_CAP_ECN | NET_CAP_UFO);
+    /* guest_csum=off withdraws every GUEST_* offer; guest_tso4=off one. */
+    TBe *b1 = net_client_new(&tbe_ops, "test", "be1");
+    b1->nc.tx_caps = NET_CAP_ALL;
+    mk(VD_MMIO_V2, (const char *const[]){"netdev", "be1", "guest_csum", "off", NULL});
+    assert_int_equal(vd_dev_features(&D) & guest, 0);
+    TBe *b2 = net_client_new(&tbe_ops, "test", "be2");
+    b2->nc.tx_caps = NET_CAP_ALL & ~NET_CAP_UFO;
+    mk(VD_MMIO_V2, (const char *const[]){"netdev", "be2", "guest_tso4", "off", NULL});
+    assert_int_equal(vd_dev_features(&D) & guest,
+                     BIT(VNET_F_GUEST_CSUM) | BIT(VNET_F_GUEST_TSO6) | BIT(VNET_F_GUEST_ECN));
+}
+
+
+/* ---- transmit ---------------------------------------------------------------------------- */
+
+/* Frames of many sizes, one descriptor or split (header alone, the frame
+ * in two), arrive at the backend whole and in order, on every interface. */
+static void test_tx_sizes_in_order(void **state)
+{
+    static const size_t sizes[] = {18, 19, 60, 64, 127, 128, 1000, 1514, 1518, 4096, 9014,
+                                   16384, 32768, 65000, NET_FRAME_MAX};
+    static uint8_t f[NET_FRAME_MAX];
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        mk(all_kinds[k], NULL);
+        vd_up(&D, F_LINUX, 256, 0, 2048);
+        int first = be->n_rx;
+        uint32_t num = 0;
+        for (int split = 0; split < 2; split++) {
+            for (size_t i = 0; i < ARRAY_SIZE(sizes); i++, num++) {
+                numbered_frame(f, num, sizes[i]);
+                for (size_t b = 18; b < sizes[i]; b++)
+                    f[b] = (uint8_t)(b * 7 + num);
+                uint16_t old = D.tx.avail_idx;
+                vd_tx_add(&D, &(VdHdr){0}, f, sizes[i], split);
+                vd_kick_if_needed(&D, &D.tx, old);
+                settle();
+            }
+        }
+        assert_int_equal(be->n_rx - first, (int)num);
+        for (uint32_t i = 0; i < num; i++) {
+            FakeFrame *got = &be->rx[first + (int)i];
+            size_t len = sizes[i % ARRAY_SIZE(sizes)];
+            assert_int_equal(got->len, len);
+            assert_int_equal(frame_number(got->data), i);
+            for (size_t b = 18; b < len; b++)
+                if (got->data[b] != (uint8_t)(b * 7 + i))
+                    fail_msg("%s: frame %u byte %zu", vd_kind_names[all_kinds[k]], i, b);
+            assert_int_equal(got->off.flags, 0);
+            assert_int_equal(got->off.gso_type, 0);
+        }
+        /* Every buffer came back, with nothing written. */
+        uint32_t id, len;
+        for (uint32_t i = 0; i < num; i++) {
+            assert_true(tvq_get_used(&D.tx, &id, &len));
+            assert_int_equal(len, 0);
+        }
+        assert_false(tvq_get_used(&D.tx, &id, &len));
+        assert_int_equal(D.n->nc->tx_frames, num);
+        tbe_forget(be);
+    }
+}
+
+/* Many frames queued at once go out in order; kicks stay off while the
+ * device drains, a batch is bounded (the rest follows from the loop), and
+ * a buffer added after the last look is not missed. */
+static void test_tx_batches(void **state)
+{
+    mk(VD_PCI_MODERN, (const char *const[]){"tx_queue_size", "1024", "rx_queue_size", "1024",
+                                            NULL});
+    vd_up(&D, F_LINUX, 1024, 0, 2048);
+    settle();
+    uint8_t f[200];
+    uint16_t old = D.tx.avail_idx;
+    for (uint32_t i = 0; i < 600; i++) {
+        numbered_frame(f, i, sizeof(f));
+        vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
+    }
+    assert_true(vd_kick_if_needed(&D, &D.tx, old));
+    /* The kick runs on the loop: nothing has moved yet. */
+    assert_int_equal(be->n_rx, 0);
+    assert_true(loop_run_once(loop, 0));
+    /* One turn takes a bounded batch. */
+    assert_int_equal(be->n_rx, 256);
+    settle();
+    assert_int_equal(be->n_rx, 600);
+    for (int i = 0; i < 600; i++)
+        assert_int_equal(frame_number(be->rx[i].data), (uint32_t)i);
+    assert_int_equal(vq_kick_count(D.n->q[0].tx), 1);
+    /* Idle again, kicks are wanted: the next frame kicks. */
+    old = D.tx.avail_idx;
+    numbered_frame(f, 600, sizeof(f));
+    vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
+    assert_true(vd_kick_if_needed(&D, &D.tx, old));
+    settle();
+    assert_int_equal(be->n_rx, 601);
+    /* Without event_idx: NO_NOTIFY while draining, cleared after. */
+    mk(VD_MMIO_V1, NULL);
+    vd_up(&D, F_LINUX & ~BIT(VIRTIO_F_EVENT_IDX), 256, 0, 2048);
+    old = D.tx.avail_idx;
+    for (uint32_t i = 0; i < 300; i++) {
+        numbered_frame(f, i, sizeof(f));
+        vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
+        if (i == 100) {
+            assert_true(vd_kick_if_needed(&D, &D.tx, old));
+            assert_true(loop_run_once(loop, 0));
+            old = D.tx.avail_idx;
+        }
+    }
+    vd_kick_if_needed(&D, &D.tx, old);
+    settle();
+    assert_int_equal(be->n_rx, 300);
+    assert_int_equal(gr16(D.tx.used), 0);      /* kicks wanted again */
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(frame_number(be->rx[i].data), (uint32_t)i);
+}
+
+/* The backend is full: the device stops taking buffers after the frame
+ * netback queued, and goes on, in order, when it drains. */
+static void test_tx_flow_control(void **state)
+{
+    be->capacity = 3;
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        mk(all_kinds[k], NULL);
+        be->held = 0;
+        vd_up(&D, F_LINUX, 256, 0, 2048);
+        uint8_t f[100];
+        uint16_t old = D.tx.avail_idx;
+        for (uint32_t i = 0; i < 10; i++) {
+            numbered_frame(f, i, sizeof(f));
+            vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
+        }
+        vd_kick_if_needed(&D, &D.tx, old);
+        settle();
+        /* Three delivered, the fourth queued in netback; no more popped. */
+        assert_int_equal(be->n_rx, 3);
+        assert_int_equal(net_client_queue_len(&be->nc), 1);
+        assert_int_equal(tvq_used_idx(&D.tx), 4);
+        assert_int_equal(D.n->tx_inflight, 1);
+        /* A kick meanwhile changes nothing. */
+        vd_notify(&D, &D.tx);
+        settle();
+        assert_int_equal(tvq_used_idx(&D.tx), 4);
+        for (int round = 0; round < 4 && be->n_rx < 10; round++) {
+            tbe_drain(be);
+            settle();
+        }
+        assert_int_equal(be->n_rx, 10);
+        for (int i = 0; i < 10; i++)
+            assert_int_equal(frame_number(be->rx[i].data), (uint32_t)i);
+        assert_int_equal(tvq_used_idx(&D.tx), 10);
+        assert_int_equal(D.n->tx_inflight, 0);
+        assert_int_equal(be->nc.rx_dropped, 0);
+        tbe_forget(be);
+    }
+}
+
+/* ---- receive ------------------------------------------------------------------------------ */
+
+/* Checks the next received frame: number n, len bytes, header as plain. */
+static void expect_rx(uint32_t n, size_t len, unsigned nbufs)
+{
+    VdRx r;
+    if (!vd_rx_get(&D, &r))
+        fail_msg("%s: frame %u not received", vd_kind_names[D.kind], n);
+    assert_int_equal(r.len, len);
+    assert_int_equal(frame_number(r.data), n);
+    for (size_t b = 18; b < len; b++)
+        if (r.data[b] != (uint8_t)(b ^ n))
+            fail_msg("%s: frame %u byte %zu", vd_kind_names[D.kind], n, b);
+    assert_int_equal(r.h.flags, 0);
+    assert_int_equal(r.h.gso_type, 0);
+    assert_int_equal(r.h.num_buffers, nbufs);
+    assert_int_equal(r.nbufs, nbufs);
+    free(r.data);
+}
+
+static size_t patterned(uint8_t *f, uint32_t n, size_t len)
+{
+    frame_to(f, guest_mac, n, len);
+    for (size_t b = 18; b < len; b++)
+        f[b] = (uint8_t)(b ^ n);
+    return len;
+}
+
+/* Without MRG_RXBUF: one buffer per frame, num_buffers 1 (modern) or a
+ * 10-byte header (legacy); a frame bigger than the buffer is dropped and
+ * the buffer kept for the next one. */
+static void test_rx_single_buffer(void **state)
+{
+    static uint8_t f[NET_FRAME_MAX];
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        mk(all_kinds[k], NULL);
+        vd_up(&D, F_LINUX & ~BIT(VNET_F_MRG_RXBUF), 256, 8, 1526);
+        settle();
+        bool legacy = D.legacy;
+        assert_int_equal(D.hdr_len, legacy ? 10 : 12);
+        static const size_t sizes[] = {60, 61, 1000, 1514};
+        for (uint32_t i = 0; i < ARRAY_SIZE(sizes); i++)
+            assert_int_equal(tbe_send(be, f, patterned(f, i, sizes[i]), NULL), (ssize_t)sizes[i]);
+        for (uint32_t i = 0; i < ARRAY_SIZE(sizes); i++)
+            expect_rx(i, sizes[i], 1);
+        /* 1526 - header holds 1514 (modern) or 1516 (legacy) bytes. */
+        size_t room = 1526 - D.hdr_len;
+        assert_int_equal(tbe_send(be, f, patterned(f, 10, room), NULL), (ssize_t)room);
+        expect_rx(10, room, 1);
+        uint64_t dropped = D.n->nc->rx_dropped;
+        assert_int_equal(tbe_send(be, f, patterned(f, 11, room + 1), NULL), (ssize_t)room + 1);
+        assert_int_equal(D.n->nc->rx_dropped, dropped + 1);
+        assert_true(logcap_has("does not fit the 1526-byte receive buffer"));
+        assert_int_equal(tbe_send(be, f, patterned(f, 12, 100), NULL), 100);
+        expect_rx(12, 100, 1);
+        VdRx r;
+        assert_false(vd_rx_get(&D, &r));
+        assert_false(be->blocked);
+    }
+}
+
+/* With MRG_RXBUF: frames spread over as many buffers as they need, every
+ * buffer but the last full, num_buffers counting them (§5.1.6.4.1). */
+static void test_rx_mergeable(void **state)
+{
+    static uint8_t f[NET_FRAME_MAX];
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        mk(all_kinds[k], NULL);
+        vd_up(&D, F_LINUX, 256, 256, 1536);
+        settle();
+        assert_int_equal(D.hdr_len, 12);       /* num_buffers is there on legacy too */
+        static const size_t sizes[] = {60, 1514, 1524, 1525, 3000, 9014, 65000, NET_FRAME_MAX};
+        for (uint32_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+            assert_int_equal(tbe_send(be, f, patterned(f, i, sizes[i]), NULL),
+                             (ssize_t)sizes[i]);
+            unsigned nb = (unsigned)((sizes[i] + 12 + 1535) / 1536);
+            expect_rx(i, sizes[i], nb);
+            vd_post_rx(&D, nb);
+            settle();
+        }
+    }
+}
+
+/* No buffers: the frame waits in netback and the backend is held back
+ * (net_send says "queued"); buffers arrive, the kick delivers what
+ * waited, in order, and releases the backend. A frame needing more
+ * buffers than there are waits for enough. */
+static void test_rx_flow_control(void **state)
+{
+    static uint8_t f[NET_FRAME_MAX];
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        mk(all_kinds[k], NULL);
+        vd_up(&D, F_LINUX, 256, 0, 1536);
+        settle();
+        be->completions = 0;
+        assert_int_equal(tbe_send(be, f, patterned(f, 0, 500), NULL), 0);
+        assert_true(be->blocked);
+        /* A backend with a callback stops; one more is only queued. */
+        assert_int_equal(tbe_send(be, f, patterned(f, 1, 600), NULL), 0);
+        assert_int_equal(net_client_queue_len(D.n->nc), 2);
+        vd_post_rx(&D, 1);
+        settle();
+        expect_rx(0, 500, 1);
+        assert_int_equal(net_client_queue_len(D.n->nc), 1);
+        assert_int_equal(be->completions, 1);
+        assert_true(be->blocked);
+        vd_post_rx(&D, 4);
+        settle();
+        expect_rx(1, 600, 1);
+        assert_int_equal(be->completions, 2);
+        assert_false(be->blocked);
+        /* 9000 bytes need six 1536-byte buffers; there are three. */
+        assert_int_equal(tbe_send(be, f, patterned(f, 2, 9000), NULL), 0);
+        VdRx r;
+        assert_false(vd_rx_get(&D, &r));
+        vd_post_rx(&D, 1);
+        settle();
+        assert_false(vd_rx_get(&D, &r));
+        vd_post_rx(&D, 2);
+        settle();
+        expect_rx(2, 9000, 6);
+        assert_false(be->blocked);
+        assert_int_equal(D.n->nc->rx_dropped, 0);
+        /* Buffers plenty again: kicks off (the driver posts without
+         * notifying). */
+        uint16_t old = D.rx.avail_idx;
+        tvq_add(&D.rx, (TSeg[]){{VD_RXBUF, 1536, true}}, 1);
+        assert_false(tvq_need_kick(&D.rx, old));
+    }
+}
+
+/* Many frames from the backend while the guest posts a few buffers at a
+ * time: all arrive, in order, nothing dropped. */
+static void test_rx_stream(void **state)
+{
+    static uint8_t f[2000];
+    mk(VD_PCI_MODERN, NULL);
+    vd_up(&D, F_LINUX, 256, 16, 1536);
+    settle();
+    uint32_t sent = 0, got = 0;
+    while (got < 2000) {
+        while (sent < 2000 && !be->blocked) {
+            tbe_send(be, f, patterned(f, sent, 60 + sent % 1400), NULL);
+            sent++;
+        }
+        VdRx r;
+        unsigned took = 0;
+        while (vd_rx_get(&D, &r)) {
+            assert_int_equal(frame_number(r.data), got);
+            assert_int_equal(r.len, 60 + got % 1400);
+            free(r.data);
+            got++;
+            took++;
+        }
+        vd_post_rx(&D, took ? took : 1);
+        settle();
+    }
+    assert_int_equal(D.n->nc->rx_dropped, 0);
+    assert_int_equal(be->nc.tx_dropped, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_features_and_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feature_properties, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guest_offload_features, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_sizes_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_flow_control, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_single_buffer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_mergeable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_flow_control, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_stream, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
