@@ -668,6 +668,298 @@ static void test_rx_stream(void **state)
     assert_int_equal(be->nc.tx_dropped, 0);
 }
 
+/* ---- offloads ------------------------------------------------------------------------------ */
+
+static const uint8_t gw_mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
+static const uint8_t ip6_a[16] = {0xfe, 0x80, [15] = 1}, ip6_b[16] = {0xfe, 0x80, [15] = 2};
+
+/* A TCP/IPv4 frame with `plen` payload bytes whose checksum field holds the
+ * pseudo-header sum, as a driver leaves it for NEEDS_CSUM (§5.1.6.2); *h
+ * asks for the checksum (and for TSO when mss). */
+static size_t partial_tcp4(uint8_t *f, size_t plen, uint16_t mss, VdHdr *h, uint32_t seq)
+{
+    static uint8_t payload[65536];
+    for (size_t i = 0; i < plen; i++)
+        payload[i] = (uint8_t)(i * 13 + seq);
+    TpTcp t = {.sport = 40000, .dport = 80, .seq = seq, .ack = 1, .flags = TP_ACK | TP_PSH,
+               .win = 65535};
+    size_t len = tp_tcp4(f, gw_mac, guest_mac, tp_ip("10.0.2.15"), tp_ip("10.0.2.2"), &t, 0,
+                         payload, plen, 7);
+    uint8_t *ip = f + 14, *th = ip + 20;
+    tp_wr16(th + 16, tp_fold(tp_pseudo4(ip, 6, 20 + plen)));
+    *h = (VdHdr){.flags = VNET_HDR_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 16,
+                 .hdr_len = 54};
+    if (mss) {
+        h->gso_type = NET_GSO_TCPV4;
+        h->gso_size = mss;
+    }
+    return len;
+}
+
+static size_t partial_tcp6(uint8_t *f, size_t plen, uint16_t mss, VdHdr *h)
+{
+    static uint8_t payload[65536];
+    for (size_t i = 0; i < plen; i++)
+        payload[i] = (uint8_t)(i * 5);
+    TpTcp t = {.sport = 40000, .dport = 80, .seq = 100, .ack = 1, .flags = TP_ACK, .win = 9};
+    size_t len = tp_tcp6(f, gw_mac, guest_mac, ip6_a, ip6_b, &t, payload, plen);
+    uint8_t *ip = f + 14, *th = ip + 40;
+    tp_wr16(th + 16, tp_fold(tp_pseudo6(ip, 6, 20 + plen)));
+    *h = (VdHdr){.flags = VNET_HDR_F_NEEDS_CSUM, .gso_type = mss ? NET_GSO_TCPV6 : 0,
+                 .gso_size = mss, .csum_start = 54, .csum_offset = 16, .hdr_len = 74};
+    return len;
+}
+
+/* The TCP segments from `first` on in the backend: valid checksums (this
+ * file's own code), at most mss payload each, sequence numbers following
+ * on, and the payload as sent. Returns how many. */
+static int check_segments(int first, uint32_t seq, size_t plen, size_t mss, uint8_t ver)
+{
+    size_t at = 0;
+    int n = 0;
+    for (int i = first; i < be->n_rx; i++, n++) {
+        TpPkt p;
+        assert_true(tp_parse(be->rx[i].data, be->rx[i].len, &p));
+        assert_int_equal(p.ipver, ver);
+        assert_true(p.ip_csum_ok);
+        assert_true(p.l4_csum_ok);
+        assert_int_equal(p.seq, seq + at);
+        assert_true(p.plen <= mss);
+        assert_true(be->rx[i].len <= 14 + (ver == 4 ? 20 : 40) + 20 + mss);
+        for (size_t b = 0; b < p.plen; b++)
+            assert_int_equal(p.payload[b], (uint8_t)((at + b) * (ver == 4 ? 13 : 5) +
+                                                     (ver == 4 ? seq : 0)));
+        assert_int_equal(be->rx[i].off.gso_type, 0);
+        at += p.plen;
+    }
+    assert_int_equal(at, plen);
+    return n;
+}
+
+static void tx_with(const VdHdr *h, const uint8_t *f, size_t len)
+{
+    uint16_t old = D.tx.avail_idx;
+    vd_tx_add(&D, h, f, len, false);
+    vd_kick_if_needed(&D, &D.tx, old);
+    settle();
+}
+
+/* A TSO super-frame from the guest: cut into MTU frames with correct
+ * checksums for a backend without offload; passed through whole, with its
+ * header, to one that takes it. */
+static void test_tx_tso(void **state)
+{
+    static uint8_t f[70000];
+    VdHdr h;
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        mk(all_kinds[k], NULL);
+        vd_up(&D, F_LINUX, 256, 0, 2048);
+        size_t len = partial_tcp4(f, 20000, 1448, &h, 5000);
+        tx_with(&h, f, len);
+        assert_int_equal(check_segments(0, 5000, 20000, 1448, 4), 14);
+        tbe_forget(be);
+        /* IPv6, and the header split from the frame. */
+        len = partial_tcp6(f, 9000, 1440, &h);
+        uint16_t old = D.tx.avail_idx;
+        vd_tx_add(&D, &h, f, len, true);
+        vd_kick_if_needed(&D, &D.tx, old);
+        settle();
+        assert_int_equal(check_segments(0, 100, 9000, 1440, 6), 7);
+        tbe_forget(be);
+        /* A gso_size beyond the payload: one segment. */
+        len = partial_tcp4(f, 3000, 65535, &h, 1);
+        tx_with(&h, f, len);
+        assert_int_equal(check_segments(0, 1, 3000, 3000, 4), 1);
+        tbe_forget(be);
+    }
+    /* An offload-capable backend gets the super-frame as it was sent. */
+    be->nc.rx_caps = NET_CAP_ALL;
+    mk(VD_PCI_MODERN, NULL);
+    vd_up(&D, F_LINUX, 256, 0, 2048);
+    size_t len = partial_tcp4(f, 20000, 1448, &h, 5000);
+    tx_with(&h, f, len);
+    assert_int_equal(be->n_rx, 1);
+    assert_int_equal(be->rx[0].len, len);
+    assert_memory_equal(be->rx[0].data, f, len);
+    NetOffload *o = &be->rx[0].off;
+    assert_int_equal(o->flags, NET_F_NEEDS_CSUM);
+    assert_int_equal(o->gso_type, NET_GSO_TCPV4);
+    assert_int_equal(o->gso_size, 1448);
+    assert_int_equal(o->csum_start, 34);
+    assert_int_equal(o->csum_offset, 16);
+    assert_int_equal(o->hdr_len, 54);
+}
+
+/* NEEDS_CSUM without GSO: completed for a plain backend (TCP and UDP),
+ * passed on to one that takes partial checksums; USO and UFO cut. */
+static void test_tx_csum_uso_ufo(void **state)
+{
+    static uint8_t f[70000];
+    mk(VD_MMIO_V2, NULL);
+    vd_up(&D, F_LINUX | BIT(VNET_F_HOST_USO), 256, 0, 2048);
+    VdHdr h;
+    size_t len = partial_tcp4(f, 700, 0, &h, 9);
+    tx_with(&h, f, len);
+    assert_int_equal(check_segments(0, 9, 700, 700, 4), 1);
+    tbe_forget(be);
+    /* UDP: the checksum field holds the pseudo-header sum. */
+    uint8_t pay[3500];
+    for (size_t i = 0; i < sizeof(pay); i++)
+        pay[i] = (uint8_t)i;
+    len = tp_udp4(f, gw_mac, guest_mac, tp_ip("10.0.2.15"), tp_ip("10.0.2.2"), 5000, 53, pay,
+                  300, 3);
+    tp_wr16(f + 34 + 6, tp_fold(tp_pseudo4(f + 14, 17, 308)));
+    h = (VdHdr){.flags = VNET_HDR_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 6};
+    tx_with(&h, f, len);
+    TpPkt p;
+    assert_int_equal(be->n_rx, 1);
+    assert_true(tp_parse(be->rx[0].data, be->rx[0].len, &p));
+    assert_true(p.l4_csum_ok && p.plen == 300);
+    tbe_forget(be);
+    /* USO: 3500 bytes in 1000-byte datagrams, each with its own header. */
+    len = tp_udp4(f, gw_mac, guest_mac, tp_ip("10.0.2.15"), tp_ip("10.0.2.2"), 5000, 53, pay,
+                  sizeof(pay), 3);
+    tp_wr16(f + 34 + 6, tp_fold(tp_pseudo4(f + 14, 17, 8 + sizeof(pay))));
+    h = (VdHdr){.flags = VNET_HDR_F_NEEDS_CSUM, .gso_type = NET_GSO_UDP_L4, .gso_size = 1000,
+                .csum_start = 34, .csum_offset = 6, .hdr_len = 42};
+    tx_with(&h, f, len);
+    assert_int_equal(be->n_rx, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_true(tp_parse(be->rx[i].data, be->rx[i].len, &p));
+        assert_true(p.ip_csum_ok && p.l4_csum_ok);
+        assert_int_equal(p.plen, i < 3 ? 1000 : 500);
+        assert_memory_equal(p.payload, pay + 1000 * i, p.plen);
+    }
+    tbe_forget(be);
+    /* UFO: one datagram, IP fragments of 1480-byte multiples of 8. */
+    h.gso_type = NET_GSO_UDP;
+    h.gso_size = 1480;
+    tx_with(&h, f, len);
+    assert_int_equal(be->n_rx, 3);
+    size_t total = 0;
+    for (int i = 0; i < 3; i++) {
+        assert_true(tp_parse(be->rx[i].data, be->rx[i].len, &p));
+        assert_true(p.ip_csum_ok);
+        total += p.ip_len - 20;
+    }
+    assert_int_equal(total, 8 + sizeof(pay));
+    tbe_forget(be);
+}
+
+/* Receive offloads, for a backend whose frames carry them: DATA_VALID,
+ * NEEDS_CSUM and a TSO super-frame reach a guest that negotiated
+ * GUEST_CSUM/GUEST_TSO4 as they are (the super-frame over merged
+ * buffers); CTRL_GUEST_OFFLOADS_SET 0 makes the device hand over complete,
+ * segmented frames instead. */
+static void test_rx_offloads(void **state)
+{
+    static uint8_t f[70000];
+    be->nc.tx_caps = NET_CAP_ALL;
+    for (int legacy = 0; legacy < 2; legacy++) {
+        mk(legacy ? VD_PCI_LEGACY : VD_PCI_MODERN, NULL);
+        vd_up(&D, F_LINUX, 256, 256, 1536);
+        settle();
+        assert_true(D.features & BIT(VNET_F_GUEST_TSO4));
+        uint8_t pl[100] = {1, 2, 3};
+        size_t len = tp_udp4(f, guest_mac, gw_mac, 1, 2, 3, 4, pl, sizeof(pl), 1);
+        NetOffload dv = {.flags = NET_F_DATA_VALID};
+        assert_true(tbe_send(be, f, len, &dv) > 0);
+        VdRx r;
+        assert_true(vd_rx_get(&D, &r));
+        assert_int_equal(r.h.flags, VNET_HDR_F_DATA_VALID);
+        assert_int_equal(r.len, len);
+        free(r.data);
+        /* Partial checksum: handed over as is. */
+        VdHdr h;
+        len = partial_tcp4(f, 500, 0, &h, 1);
+        memcpy(f, guest_mac, 6);
+        NetOffload pc = {.flags = NET_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 16};
+        assert_true(tbe_send(be, f, len, &pc) > 0);
+        assert_true(vd_rx_get(&D, &r));
+        assert_int_equal(r.h.flags, VNET_HDR_F_NEEDS_CSUM);
+        assert_int_equal(r.h.csum_start, 34);
+        assert_int_equal(r.h.csum_offset, 16);
+        assert_memory_equal(r.data, f, len);
+        free(r.data);
+        /* A 20000-byte TSO super-frame: one frame over 14 buffers. */
+        len = partial_tcp4(f, 20000, 1448, &h, 77);
+        memcpy(f, guest_mac, 6);
+        NetOffload tso = {.flags = NET_F_NEEDS_CSUM, .gso_type = NET_GSO_TCPV4,
+                          .gso_size = 1448, .hdr_len = 54, .csum_start = 34,
+                          .csum_offset = 16};
+        assert_true(tbe_send(be, f, len, &tso) > 0);
+        assert_true(vd_rx_get(&D, &r));
+        assert_int_equal(r.h.gso_type, NET_GSO_TCPV4);
+        assert_int_equal(r.h.gso_size, 1448);
+        assert_int_equal(r.h.hdr_len, 54);
+        assert_int_equal(r.h.flags, VNET_HDR_F_NEEDS_CSUM);
+        assert_int_equal(r.nbufs, (len + 12 + 1535) / 1536);
+        assert_int_equal(r.len, len);
+        assert_memory_equal(r.data, f, len);
+        free(r.data);
+        vd_post_rx(&D, 64);
+        settle();
+        /* Receive offloads off: complete, segmented frames, flags 0. */
+        uint8_t zero[8] = {0};
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_GUEST_OFFLOADS, VNET_CTRL_GUEST_OFFLOADS_SET,
+                                 zero, 8), VNET_OK);
+        assert_int_equal(D.n->nc->rx_caps, 0);
+        assert_true(tbe_send(be, f, len, &tso) > 0);
+        size_t at = 0;
+        for (int i = 0; i < 14; i++) {
+            assert_true(vd_rx_get(&D, &r));
+            assert_int_equal(r.h.flags, 0);
+            assert_int_equal(r.h.gso_type, 0);
+            TpPkt p;
+            assert_true(tp_parse(r.data, r.len, &p));
+            assert_true(p.ip_csum_ok && p.l4_csum_ok);
+            assert_int_equal(p.seq, 77 + at);
+            at += p.plen;
+            free(r.data);
+        }
+        assert_int_equal(at, 20000);
+        assert_false(vd_rx_get(&D, &r));
+        vd_post_rx(&D, 14);
+        len = tp_udp4(f, guest_mac, gw_mac, 1, 2, 3, 4, pl, sizeof(pl), 1);
+        assert_true(tbe_send(be, f, len, &dv) > 0);
+        assert_true(vd_rx_get(&D, &r));
+        assert_int_equal(r.h.flags, 0);
+        free(r.data);
+        /* Only negotiated offloads may be switched on; back on with CSUM. */
+        uint8_t m[8] = {0};
+        m[2] = 1u << (20 - 16);     /* bit 20: no offload */
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_GUEST_OFFLOADS, VNET_CTRL_GUEST_OFFLOADS_SET,
+                                 m, 8), VNET_ERR);
+        assert_true(logcap_has("not negotiated"));
+        memset(m, 0, sizeof(m));
+        m[0] = 1u << VNET_F_GUEST_CSUM;
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_GUEST_OFFLOADS, VNET_CTRL_GUEST_OFFLOADS_SET,
+                                 m, 8), VNET_OK);
+        assert_int_equal(D.n->nc->rx_caps, NET_CAP_CSUM);
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_GUEST_OFFLOADS, VNET_CTRL_GUEST_OFFLOADS_SET,
+                                 m, 4), VNET_ERR);
+    }
+    /* A driver without GUEST_CSUM gets complete frames and flags 0. */
+    mk(VD_MMIO_V1, NULL);
+    vd_up(&D, F_LINUX & ~(BIT(VNET_F_GUEST_CSUM) | BIT(VNET_F_GUEST_TSO4) |
+                          BIT(VNET_F_GUEST_TSO6) | BIT(VNET_F_GUEST_ECN) |
+                          BIT(VNET_F_GUEST_UFO)), 256, 64, 1536);
+    settle();
+    VdHdr h;
+    size_t len = partial_tcp4(f, 500, 0, &h, 1);
+    memcpy(f, guest_mac, 6);
+    NetOffload pc = {.flags = NET_F_NEEDS_CSUM | NET_F_DATA_VALID, .csum_start = 34,
+                     .csum_offset = 16};
+    assert_true(tbe_send(be, f, len, &pc) > 0);
+    VdRx r;
+    assert_true(vd_rx_get(&D, &r));
+    assert_int_equal(r.h.flags, 0);
+    TpPkt p;
+    assert_true(tp_parse(r.data, r.len, &p));
+    assert_true(p.l4_csum_ok);
+    free(r.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,6 +973,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rx_mergeable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_flow_control, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_stream, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_tso, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_csum_uso_ufo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rx_offloads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
