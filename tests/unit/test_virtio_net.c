@@ -165,6 +165,13 @@ static VirtIONet *mk(VdKind kind, const char *const *props)
         all[n++] = "netdev";
         all[n++] = be->nc.name;
     }
+    bool mac = false;
+    for (int i = 0; props && props[i]; i += 2)
+        mac |= !strcmp(props[i], "mac");
+    if (!mac) {
+        all[n++] = "mac";
+        all[n++] = "52:54:00:12:34:56";   /* guest_mac */
+    }
     for (int i = 0; props && props[i]; i++)
         all[n++] = props[i];
     all[n] = NULL;
@@ -211,7 +218,6 @@ static size_t frame_to(uint8_t *f, const uint8_t dst[6], uint32_t n, size_t len)
 }
 
 static const uint8_t guest_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-static const uint8_t other_mac[6] = {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
 
 /* ---- features and configuration ------------------------------------------------------------ */
 
@@ -960,6 +966,215 @@ static void test_rx_offloads(void **state)
     free(r.data);
 }
 
+/* ---- the control queue and the receive filter ------------------------------------------- */
+
+/* Sends frames to each destination and returns which ones the guest got,
+ * as a bit mask in the order given. */
+static unsigned rx_which(const uint8_t (*dst)[6], unsigned n, const uint8_t *vlan)
+{
+    static uint8_t f[200];
+    unsigned got = 0;
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = frame_to(f, dst[i], 1000 + i, 100);
+        if (vlan) {
+            /* An 802.1Q tag before the ethertype. */
+            memmove(f + 16, f + 12, len - 12);
+            f[12] = 0x81;
+            f[13] = 0x00;
+            f[14] = vlan[0];
+            f[15] = vlan[1];
+            len += 4;
+        }
+        assert_true(tbe_send(be, f, len, NULL) > 0);
+    }
+    VdRx r;
+    while (vd_rx_get(&D, &r)) {
+        uint32_t num = frame_number(r.data + (vlan ? 4 : 0));
+        assert_true(num >= 1000 && num < 1000 + n);
+        got |= 1u << (num - 1000);
+        free(r.data);
+    }
+    vd_post_rx(&D, 8);
+    settle();
+    return got;
+}
+
+static int ctrl_on(uint8_t cmd, uint8_t on)
+{
+    return vd_ctrl(&D, VNET_CTRL_RX, cmd, &on, 1);
+}
+
+static int mac_table(const uint8_t (*uni)[6], uint32_t nu, const uint8_t (*multi)[6],
+                     uint32_t nm)
+{
+    static uint8_t buf[8 + 6 * 200];
+    size_t at = 0;
+    virtio_stl(buf, nu);
+    at += 4;
+    memcpy(buf + at, uni, 6 * (size_t)nu);
+    at += 6 * (size_t)nu;
+    virtio_stl(buf + at, nm);
+    at += 4;
+    memcpy(buf + at, multi, 6 * (size_t)nm);
+    at += 6 * (size_t)nm;
+    return vd_ctrl(&D, VNET_CTRL_MAC, VNET_CTRL_MAC_TABLE_SET, buf, at);
+}
+
+static void test_ctrl_rx_filter(void **state)
+{
+    static const uint8_t dst[][6] = {
+        {0x52, 0x54, 0x00, 0x12, 0x34, 0x56},   /* 0: the NIC's own */
+        {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef},   /* 1: another unicast */
+        {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},   /* 2: broadcast */
+        {0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb},   /* 3: a multicast (mDNS) */
+        {0x33, 0x33, 0x00, 0x00, 0x00, 0x01},   /* 4: another multicast */
+        {0x02, 0x00, 0x00, 0x00, 0x00, 0x07},   /* 5: a unicast for the table */
+    };
+    for (size_t k = 0; k < ARRAY_SIZE(all_kinds); k++) {
+        mk(all_kinds[k], NULL);
+        vd_up(&D, F_LINUX | BIT(VNET_F_CTRL_RX_EXTRA), 256, 64, 1536);
+        settle();
+        assert_true(D.features & BIT(VNET_F_CTRL_RX_EXTRA));
+        /* After reset: promiscuous. */
+        assert_int_equal(rx_which(dst, 6, NULL), 0x3f);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 0), VNET_OK);
+        /* Own address and broadcast; no multicast asked for yet. */
+        assert_int_equal(rx_which(dst, 6, NULL), 0x05);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_ALLMULTI, 1), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x1d);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_ALLMULTI, 0), VNET_OK);
+        /* The MAC table: one unicast, one multicast. */
+        assert_int_equal(mac_table(&dst[5], 1, &dst[3], 1), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x2d);
+        /* NOMULTI beats ALLMULTI; NOBCAST; NOUNI; ALLUNI. */
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_ALLMULTI, 1), VNET_OK);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOMULTI, 1), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x25);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOMULTI, 0), VNET_OK);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_ALLMULTI, 0), VNET_OK);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOBCAST, 1), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x29);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOBCAST, 0), VNET_OK);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_ALLUNI, 1), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x2f);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOUNI, 1), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x0c);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOUNI, 0), VNET_OK);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_ALLUNI, 0), VNET_OK);
+        /* PROMISC beats them all. */
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOUNI, 1), VNET_OK);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 1), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x3f);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 0), VNET_OK);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_NOUNI, 0), VNET_OK);
+        /* A bad table leaves the old one; an empty one empties it. */
+        uint8_t bad[8] = {5, 0, 0, 0, 0, 0, 0, 0};
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_MAC, VNET_CTRL_MAC_TABLE_SET, bad, 8),
+                         VNET_ERR);
+        assert_true(logcap_has("do not match the data's length"));
+        assert_int_equal(rx_which(dst, 6, NULL), 0x2d);
+        assert_int_equal(mac_table(NULL, 0, NULL, 0), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x05);
+        /* More addresses than the table holds: that class all passes. */
+        static uint8_t many[70][6];
+        for (int i = 0; i < 70; i++) {
+            many[i][0] = 0x01;
+            many[i][5] = (uint8_t)i;
+        }
+        assert_int_equal(mac_table(NULL, 0, many, 70), VNET_OK);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x1d);
+        assert_int_equal(mac_table(NULL, 0, NULL, 0), VNET_OK);
+        /* MAC_ADDR_SET: the config follows, the filter too. */
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_MAC, VNET_CTRL_MAC_ADDR_SET, dst[5], 6),
+                         VNET_OK);
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(vd_cfg(&D, VNET_CFG_MAC + (unsigned)i, 1), dst[5][i]);
+        assert_int_equal(rx_which(dst, 6, NULL), 0x24);
+        assert_contains(D.n->nc->info, "macaddr=02:00:00:00:00:07");
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_MAC, VNET_CTRL_MAC_ADDR_SET, dst[3], 6),
+                         VNET_ERR);
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_MAC, VNET_CTRL_MAC_ADDR_SET, dst[3], 5),
+                         VNET_ERR);
+        /* Commands that do not exist or were not negotiated. */
+        assert_int_equal(vd_ctrl(&D, 9, 0, NULL, 0), VNET_ERR);
+        assert_true(logcap_has("unknown class"));
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_RX, 9, bad, 1), VNET_ERR);
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 2), VNET_ERR);
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_RX, VNET_CTRL_RX_PROMISC, bad, 2), VNET_ERR);
+        assert_int_equal(vd_ctrl(&D, VNET_CTRL_MQ, VNET_CTRL_MQ_VQ_PAIRS_SET, bad, 2),
+                         VNET_ERR);
+        assert_true(logcap_has("VIRTIO_NET_F_MQ was not negotiated"));
+    }
+    /* Without CTRL_RX_EXTRA, the extra modes are refused. */
+    mk(VD_PCI_MODERN, NULL);
+    vd_up(&D, F_LINUX, 256, 8, 1536);
+    assert_int_equal(ctrl_on(VNET_CTRL_RX_NOBCAST, 1), VNET_ERR);
+    assert_true(logcap_has("CTRL_RX_EXTRA was not negotiated"));
+    assert_int_equal(ctrl_on(VNET_CTRL_RX_ALLMULTI, 1), VNET_OK);
+}
+
+static void test_ctrl_vlan_mq(void **state)
+{
+    static const uint8_t dst[][6] = {{0x52, 0x54, 0x00, 0x12, 0x34, 0x56}};
+    mk(VD_PCI_MODERN, (const char *const[]){"mq", "on", NULL});
+    vd_up(&D, F_LINUX, 256, 64, 1536);
+    settle();
+    assert_true(D.features & BIT(VNET_F_MQ));
+    uint8_t vid5[2] = {5, 0}, vid5be[2] = {0, 5};
+    /* Promiscuous: every VLAN. */
+    assert_int_equal(rx_which(dst, 1, vid5be), 1);
+    assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 0), VNET_OK);
+    /* Tagged frames need their VLAN ID in the table; untagged pass. */
+    assert_int_equal(rx_which(dst, 1, vid5be), 0);
+    assert_int_equal(rx_which(dst, 1, NULL), 1);
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_VLAN, VNET_CTRL_VLAN_ADD, vid5, 2), VNET_OK);
+    assert_int_equal(rx_which(dst, 1, vid5be), 1);
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_VLAN, VNET_CTRL_VLAN_DEL, vid5, 2), VNET_OK);
+    assert_int_equal(rx_which(dst, 1, vid5be), 0);
+    uint8_t vid_big[2] = {0x88, 0x13};     /* 5000 */
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_VLAN, VNET_CTRL_VLAN_ADD, vid_big, 2), VNET_ERR);
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_VLAN, 7, vid5, 2), VNET_ERR);
+    /* VQ_PAIRS_SET: 1 is all there is. */
+    uint8_t one[2] = {1, 0}, two[2] = {2, 0}, zero[2] = {0, 0};
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_MQ, VNET_CTRL_MQ_VQ_PAIRS_SET, one, 2), VNET_OK);
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_MQ, VNET_CTRL_MQ_VQ_PAIRS_SET, two, 2), VNET_ERR);
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_MQ, VNET_CTRL_MQ_VQ_PAIRS_SET, zero, 2), VNET_ERR);
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_MQ, 1, one, 2), VNET_ERR);  /* RSS: not offered */
+    /* Without CTRL_VLAN negotiated, tagged frames are not filtered. */
+    mk(VD_MMIO_V2, NULL);
+    vd_up(&D, F_LINUX & ~BIT(VNET_F_CTRL_VLAN), 256, 64, 1536);
+    settle();
+    assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 0), VNET_OK);
+    assert_int_equal(rx_which(dst, 1, vid5be), 1);
+    assert_int_equal(vd_ctrl(&D, VNET_CTRL_VLAN, VNET_CTRL_VLAN_ADD, vid5, 2), VNET_ERR);
+}
+
+/* The legacy way to set the MAC: writing it in the configuration. */
+static void test_legacy_mac_write(void **state)
+{
+    mk(VD_PCI_LEGACY, NULL);
+    vd_up(&D, F_LINUX & ~BIT(VNET_F_CTRL_MAC_ADDR), 256, 8, 1536);
+    settle();
+    static const uint8_t m[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+    for (unsigned i = 0; i < 6; i++)
+        vd_cfg_wr(&D, VNET_CFG_MAC + i, 1, m[i]);
+    for (unsigned i = 0; i < 6; i++)
+        assert_int_equal(vd_cfg(&D, VNET_CFG_MAC + i, 1), m[i]);
+    assert_contains(D.n->nc->info, "macaddr=02:11:22:33:44:55");
+    /* The status is not writable. */
+    vd_cfg_wr(&D, VNET_CFG_STATUS, 2, 0);
+    assert_int_equal(vd_cfg(&D, VNET_CFG_STATUS, 2), VNET_S_LINK_UP);
+    /* Reset brings the configured MAC back. */
+    vd_set_status(&D, 0);
+    assert_int_equal(vd_cfg(&D, VNET_CFG_MAC + 1, 1), 0x54);
+    /* A modern driver's config is read-only. */
+    mk(VD_PCI_MODERN, NULL);
+    vd_up(&D, F_LINUX, 256, 8, 1536);
+    vd_cfg_wr(&D, VNET_CFG_MAC, 1, 0x02);
+    assert_int_equal(vd_cfg(&D, VNET_CFG_MAC, 1), 0x52);
+    assert_true(logcap_has("read-only"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -976,6 +1191,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tx_tso, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_csum_uso_ufo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_offloads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ctrl_rx_filter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ctrl_vlan_mq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_mac_write, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
