@@ -288,7 +288,7 @@ static NicRequest *request_add(Opts *o, const char *model, const char *netdev)
 {
     NicRequest *r = xzalloc(sizeof(*r));
     r->what = o ? xasprintf("%s %s", o->option, o->text) : xstrdup("default NIC");
-    r->model = dup_or_null(nic_model_name(model));
+    r->model = dup_or_null(model);
     r->netdev = dup_or_null(netdev);
     NicRequest **pp = &requests;
     while (*pp)
@@ -453,7 +453,7 @@ NicRequest *nic_request_claim(const char *model)
     for (NicRequest *r = requests; r; r = r->next) {
         if (r->claimed)
             continue;
-        if (!r->model || !strcmp(r->model, model)) {
+        if (!r->model || !strcmp(nic_model_name(r->model), model)) {
             r->claimed = true;
             return r;
         }
@@ -491,7 +491,7 @@ int net_place_nics(Machine *m, Error **errp)
     for (NicRequest *r = requests; r; r = r->next) {
         if (r->claimed)
             continue;
-        const char *model = r->model ? r->model : m->type->default_nic;
+        const char *model = nic_model_name(r->model ? r->model : m->type->default_nic);
         if (!model)
             continue;
         const DeviceType *dt = device_type_find(model);
