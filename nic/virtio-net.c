@@ -114,7 +114,10 @@ static void vnet_wait_for_run(VirtIONet *n)
 
 /* The queue pairs the backend has. MQ needs one backend queue per pair
  * (each pair's frames must reach their own host queue); no backend ferry
- * has is multiqueue, so every device has one pair. */
+ * has is multiqueue, so every device has one pair. (With more, the control
+ * queue's index would follow the negotiation, 2 without MQ and
+ * 2 * max_virtqueue_pairs with it, §5.1.2; and receive steering, §5.1.6.5.6,
+ * would pick the pair. Neither is needed for one pair.) */
 static unsigned vnet_backend_pairs(const NetClient *peer)
 {
     return 1;
@@ -660,8 +663,9 @@ static ssize_t vnet_rx_single(VNetQueue *q, const struct iovec *iov, int iovcnt,
 }
 
 /* Pops buffers until `need` bytes fit; *cnt of them. 1: enough; 0: the
- * queue ran dry (the buffers are put back); -1: a buffer smaller than the
- * header (they are all still held). */
+ * queue ran dry (the buffers are put back); 2: the whole ring is not
+ * enough (put back too); -1: a buffer smaller than the header (they are
+ * all still held). */
 static int vnet_rx_gather(VNetQueue *q, size_t need, VNetRxScratch *s, unsigned *cnt)
 {
     size_t have = 0;
@@ -669,9 +673,10 @@ static int vnet_rx_gather(VNetQueue *q, size_t need, VNetRxScratch *s, unsigned 
     while (have < need) {
         VirtQueueElement *e = *cnt < s->max ? vq_pop(q->rx) : NULL;
         if (!e) {
+            bool never = *cnt >= virtio_queue_size(q->rx);
             while (*cnt)
                 vq_unpop(q->rx, s->elems[--*cnt]);
-            return 0;
+            return never ? 2 : 0;
         }
         s->elems[(*cnt)++] = e;
         if (e->in_len < q->n->hdr_len)
@@ -695,6 +700,11 @@ static ssize_t vnet_rx_merge(VNetQueue *q, const struct iovec *iov, int iovcnt, 
         r = vnet_rx_gather(q, need, &s, &cnt);
     if (r == 0)
         return 0;
+    if (r == 2) {
+        qlog(LOG_GUEST_ERROR, "%s: a %zu-byte frame does not fit in all %u receive buffers "
+             "together; dropped\n", n->vdev.name, size, virtio_queue_size(q->rx));
+        return -1;
+    }
     if (r < 0) {
         qlog(LOG_GUEST_ERROR, "%s: receive buffer of %zu bytes cannot hold the %zu-byte "
              "header (§5.1.6.3.1); %u buffer(s) returned unused, frame dropped\n",

@@ -1447,6 +1447,17 @@ static void test_hostile_merge_and_ctrl(void **state)
     /* Still fine. */
     assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 0), VNET_OK);
     assert_int_equal(vd_status(&D) & VIRTIO_STATUS_NEEDS_RESET, 0);
+
+    /* Buffers of just a header each: a frame the whole ring cannot hold is
+     * dropped rather than waited for forever; one it can hold arrives. */
+    mk(VD_MMIO_V2, NULL);
+    vd_up(&D, F_LINUX, 256, 256, 12);
+    settle();
+    assert_int_equal(tbe_send(be, f, patterned(f, 1, 3100), NULL), 3100);
+    assert_true(logcap_has("does not fit in all 256 receive buffers"));
+    assert_false(be->blocked);
+    assert_int_equal(tbe_send(be, f, patterned(f, 2, 2000), NULL), 2000);
+    expect_rx(2, 2000, 1 + (2000 + 11) / 12);
 }
 
 /* ---- reset and a stopped machine -------------------------------------------------------- */
