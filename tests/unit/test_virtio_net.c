@@ -389,7 +389,7 @@ static void test_tx_sizes_in_order(void **state)
                 numbered_frame(f, num, sizes[i]);
                 for (size_t b = 18; b < sizes[i]; b++)
                     f[b] = (uint8_t)(b * 7 + num);
-                uint16_t old = D.tx.avail_idx;
+                uint16_t old = vd_mark(&D, &D.tx);
                 vd_tx_add(&D, &(VdHdr){0}, f, sizes[i], split);
                 vd_kick_if_needed(&D, &D.tx, old);
                 settle();
@@ -429,7 +429,7 @@ static void test_tx_batches(void **state)
     vd_up(&D, F_LINUX, 1024, 0, 2048);
     settle();
     uint8_t f[200];
-    uint16_t old = D.tx.avail_idx;
+    uint16_t old = vd_mark(&D, &D.tx);
     for (uint32_t i = 0; i < 600; i++) {
         numbered_frame(f, i, sizeof(f));
         vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
@@ -446,7 +446,7 @@ static void test_tx_batches(void **state)
         assert_int_equal(frame_number(be->rx[i].data), (uint32_t)i);
     assert_int_equal(vq_kick_count(D.n->q[0].tx), 1);
     /* Idle again, kicks are wanted: the next frame kicks. */
-    old = D.tx.avail_idx;
+    old = vd_mark(&D, &D.tx);
     numbered_frame(f, 600, sizeof(f));
     vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
     assert_true(vd_kick_if_needed(&D, &D.tx, old));
@@ -455,14 +455,14 @@ static void test_tx_batches(void **state)
     /* Without event_idx: NO_NOTIFY while draining, cleared after. */
     mk(VD_MMIO_V1, NULL);
     vd_up(&D, F_LINUX & ~BIT(VIRTIO_F_EVENT_IDX), 256, 0, 2048);
-    old = D.tx.avail_idx;
+    old = vd_mark(&D, &D.tx);
     for (uint32_t i = 0; i < 300; i++) {
         numbered_frame(f, i, sizeof(f));
         vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
         if (i == 100) {
             assert_true(vd_kick_if_needed(&D, &D.tx, old));
             assert_true(loop_run_once(loop, 0));
-            old = D.tx.avail_idx;
+            old = vd_mark(&D, &D.tx);
         }
     }
     vd_kick_if_needed(&D, &D.tx, old);
@@ -483,7 +483,7 @@ static void test_tx_flow_control(void **state)
         be->held = 0;
         vd_up(&D, F_LINUX, 256, 0, 2048);
         uint8_t f[100];
-        uint16_t old = D.tx.avail_idx;
+        uint16_t old = vd_mark(&D, &D.tx);
         for (uint32_t i = 0; i < 10; i++) {
             numbered_frame(f, i, sizeof(f));
             vd_tx_add(&D, &(VdHdr){0}, f, sizeof(f), false);
@@ -638,7 +638,7 @@ static void test_rx_flow_control(void **state)
         assert_int_equal(D.n->nc->rx_dropped, 0);
         /* Buffers plenty again: kicks off (the driver posts without
          * notifying). */
-        uint16_t old = D.rx.avail_idx;
+        uint16_t old = vd_mark(&D, &D.rx);
         tvq_add(&D.rx, (TSeg[]){{VD_RXBUF, 1536, true}}, 1);
         assert_false(tvq_need_kick(&D.rx, old));
     }
@@ -744,7 +744,7 @@ static int check_segments(int first, uint32_t seq, size_t plen, size_t mss, uint
 
 static void tx_with(const VdHdr *h, const uint8_t *f, size_t len)
 {
-    uint16_t old = D.tx.avail_idx;
+    uint16_t old = vd_mark(&D, &D.tx);
     vd_tx_add(&D, h, f, len, false);
     vd_kick_if_needed(&D, &D.tx, old);
     settle();
@@ -766,7 +766,7 @@ static void test_tx_tso(void **state)
         tbe_forget(be);
         /* IPv6, and the header split from the frame. */
         len = partial_tcp6(f, 9000, 1440, &h);
-        uint16_t old = D.tx.avail_idx;
+        uint16_t old = vd_mark(&D, &D.tx);
         vd_tx_add(&D, &h, f, len, true);
         vd_kick_if_needed(&D, &D.tx, old);
         settle();
@@ -1348,7 +1348,7 @@ static void test_hostile_chains(void **state)
         vd_up(&D, F_LINUX & ~BIT(VNET_F_MRG_RXBUF), 256, 0, 2048);
         settle();
         /* Zero-length, all device-writable, shorter than the header. */
-        uint16_t old = D.tx.avail_idx;
+        uint16_t old = vd_mark(&D, &D.tx);
         tvq_add(&D.tx, (TSeg[]){{VD_TXBUF, 0, false}}, 1);
         tvq_add(&D.tx, (TSeg[]){{VD_TXBUF, 100, true}}, 1);
         tvq_add(&D.tx, (TSeg[]){{VD_TXBUF, 5, false}}, 1);
@@ -1368,7 +1368,7 @@ static void test_hostile_chains(void **state)
         /* Receive buffers smaller than the header (one of them with no
          * device-writable byte at all): returned unused, the frame dropped;
          * the next frame takes the next good buffer. */
-        old = D.rx.avail_idx;
+        old = vd_mark(&D, &D.rx);
         tvq_add(&D.rx, (TSeg[]){{VD_RXBUF + 0x100000, 8, true}}, 1);
         tvq_add(&D.rx, (TSeg[]){{VD_RXBUF + 0x100000, 64, false}}, 1);
         vd_kick_if_needed(&D, &D.rx, old);
@@ -1391,7 +1391,7 @@ static void test_hostile_chains(void **state)
         expect_rx(3, 60, 1);
         /* A looping transmit chain: the device needs a reset and says so;
          * after one it works. */
-        old = D.tx.avail_idx;
+        old = vd_mark(&D, &D.tx);
         tdesc(D.tx.desc, 200, VD_TXBUF, 64, VRING_DESC_F_NEXT, 201);
         tdesc(D.tx.desc, 201, VD_TXBUF, 64, VRING_DESC_F_NEXT, 200);
         tvq_expose(&D.tx, 200);
@@ -1417,7 +1417,7 @@ static void test_hostile_merge_and_ctrl(void **state)
     vd_up(&D, F_LINUX, 256, 0, 1536);
     settle();
     /* Mergeable: a good buffer, then one smaller than the header. */
-    uint16_t old = D.rx.avail_idx;
+    uint16_t old = vd_mark(&D, &D.rx);
     tvq_add(&D.rx, (TSeg[]){{VD_RXBUF, 1536, true}}, 1);
     tvq_add(&D.rx, (TSeg[]){{VD_RXBUF + 1536, 4, true}}, 1);
     vd_kick_if_needed(&D, &D.rx, old);
@@ -1432,7 +1432,7 @@ static void test_hostile_merge_and_ctrl(void **state)
     assert_int_equal(D.n->nc->rx_dropped, 1);
     /* Control buffers without room for class/command or the ack. */
     gw(VD_CTRL_BUF, (uint8_t[]){0, 0}, 2);
-    old = D.ctrl.avail_idx;
+    old = vd_mark(&D, &D.ctrl);
     tvq_add(&D.ctrl, (TSeg[]){{VD_CTRL_BUF, 2, false}}, 1);
     tvq_add(&D.ctrl, (TSeg[]){{VD_CTRL_BUF, 1, false}, {VD_CTRL_BUF + 0x1000, 1, true}}, 2);
     vd_kick_if_needed(&D, &D.ctrl, old);
@@ -1559,6 +1559,97 @@ static void test_rx_interrupts(void **state)
     assert_int_equal(vd_isr(&D), VIRTIO_ISR_QUEUE);
 }
 
+/* ---- packed rings ------------------------------------------------------------------------ */
+
+/* The same device on packed virtqueues (packed=on, §2.8): transmit in
+ * order across ring wraps, mergeable receive, both directions' flow
+ * control (the device asking for kicks with buffers it cannot use yet
+ * pending), a control command, TSO. */
+static void test_packed_rings(void **state)
+{
+    static uint8_t f[70000];
+    static const VdKind kinds[] = {VD_PCI_MODERN, VD_MMIO_V2};
+    for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+        mk(kinds[k], (const char *const[]){"packed", "on", NULL});
+        uint64_t neg = vd_up(&D, F_LINUX | BIT(VIRTIO_F_RING_PACKED), 256, 64, 1536);
+        assert_true(neg & BIT(VIRTIO_F_RING_PACKED));
+        settle();
+        assert_int_equal(ctrl_on(VNET_CTRL_RX_PROMISC, 0), VNET_OK);
+        /* 700 frames: the ring wraps twice. */
+        for (uint32_t i = 0; i < 700; i++) {
+            numbered_frame(f, i, 60 + i % 500);
+            vd_tx(&D, f, 60 + i % 500);
+            if (i % 100 == 99)
+                settle();
+        }
+        settle();
+        assert_int_equal(be->n_rx, 700);
+        for (int i = 0; i < 700; i++)
+            assert_int_equal(frame_number(be->rx[i].data), (uint32_t)i);
+        tbe_forget(be);
+        /* Receive, one buffer and several, across wraps. */
+        for (uint32_t i = 0; i < 300; i++) {
+            size_t len = i % 10 == 0 ? 5000 : 60 + i;
+            assert_int_equal(tbe_send(be, f, patterned(f, i, len), NULL), (ssize_t)len);
+            unsigned nb = (unsigned)((len + 12 + 1535) / 1536);
+            expect_rx(i, len, nb);
+            vd_post_rx(&D, nb);
+            settle();
+        }
+        /* Out of buffers: held, the backend stopped; a 9000-byte frame
+         * behind waits for six buffers, which come a few at a time — each
+         * batch must kick although buffers too few for it wait unused. */
+        VdRx r;
+        while (vd_rx_get(&D, &r))
+            free(r.data);
+        uint32_t sent = 0;
+        while (tbe_send(be, f, patterned(f, 1000 + sent, 60), NULL) > 0)
+            sent++;
+        assert_int_equal(sent, 64);
+        assert_true(be->blocked);
+        assert_int_equal(tbe_send(be, f, patterned(f, 2000, 9000), NULL), 0);
+        for (uint32_t i = 0; i < sent; i++)
+            expect_rx(1000 + i, 60, 1);
+        vd_post_rx(&D, 1);
+        settle();
+        expect_rx(1000 + sent, 60, 1);
+        vd_post_rx(&D, 3);
+        settle();
+        assert_false(vd_rx_get(&D, &r));
+        vd_post_rx(&D, 3);
+        settle();
+        expect_rx(2000, 9000, 6);
+        assert_false(be->blocked);
+        tbe_forget(be);
+        be->capacity = 2;
+        be->held = 0;
+        for (uint32_t i = 0; i < 6; i++) {
+            numbered_frame(f, i, 100);
+            vd_tx(&D, f, 100);
+        }
+        settle();
+        assert_int_equal(be->n_rx, 2);
+        for (int round = 0; round < 5; round++) {
+            tbe_drain(be);
+            settle();
+        }
+        assert_int_equal(be->n_rx, 6);
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(frame_number(be->rx[i].data), (uint32_t)i);
+        be->capacity = -1;
+        tbe_forget(be);
+        /* TSO cut for the plain backend. */
+        VdHdr h;
+        size_t len = partial_tcp4(f, 10000, 1448, &h, 1);
+        uint16_t old = vd_mark(&D, &D.tx);
+        vd_tx_add(&D, &h, f, len, false);
+        vd_kick_if_needed(&D, &D.tx, old);
+        settle();
+        assert_int_equal(check_segments(0, 1, 10000, 1448, 4), 7);
+        tbe_forget(be);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1586,6 +1677,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_machine_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rx_interrupts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_packed_rings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -199,7 +199,7 @@ static void conn_send(Conn *c, uint8_t flags, const uint8_t *data, size_t len)
             h.gso_size = 1460;
         }
     }
-    uint16_t old = D.tx.avail_idx;
+    uint16_t old = vd_mark(&D, &D.tx);
     vd_tx_add(&D, &h, f, n, false);
     vd_kick_if_needed(&D, &D.tx, old);
     c->snd_nxt += (uint32_t)len + ((flags & (TP_SYN | TP_FIN)) ? 1 : 0);

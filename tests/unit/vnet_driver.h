@@ -12,7 +12,8 @@
  *   VD_MMIO_V1     virtio-net-device on a legacy (version 1) transport
  *
  * on a test machine with RAM at 0x40000000 and, for PCI, the generic PCIe
- * host. Interrupts are read from the ISR (PCI with vectors=0, INTx) or
+ * host; split rings, or packed ones when VIRTIO_F_RING_PACKED is negotiated
+ * (the device needs packed=on). Interrupts are read from the ISR (PCI with vectors=0, INTx) or
  * InterruptStatus (MMIO) and acknowledged there. Kicks follow the device's
  * suppression (event index or NO_NOTIFY), as a driver's do, so a device
  * that forgets to ask for a kick makes a test stall rather than pass.
@@ -72,6 +73,8 @@ typedef struct VDrv {
     size_t hdr_len;
     TVq rx, tx, ctrl;
     bool have_ctrl;
+    bool packed;
+    uint8_t pk_ndescs[3][1024];  /* packed: descriptors of buffer id, per queue */
     /* receive buffers: one per ring slot, rx_buf_len bytes each */
     uint32_t rx_buf_len;
     /* transmit buffers are handed out round-robin from VD_TXBUF */
@@ -273,7 +276,11 @@ static inline bool vd_negotiate(VDrv *d, uint64_t f)
 static inline void vd_queue(VDrv *d, TVq *q, unsigned index, unsigned num, hwaddr base)
 {
     bool ev = d->features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
-    tvq_init(q, index, num, base, ev);
+    d->packed = d->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED);
+    if (d->packed)
+        tpq_init(q, index, num, base, ev);
+    else
+        tvq_init(q, index, num, base, ev);
     switch (d->kind) {
     case VD_PCI_MODERN:
         vd_wr(d, d->common + VDC_QSEL, 2, index);
@@ -331,12 +338,71 @@ static inline void vd_notify(VDrv *d, TVq *q)
     }
 }
 
-/* Kicks if the device asked for one since avail idx was `old`. */
-static inline bool vd_kick_if_needed(VDrv *d, TVq *q, uint16_t old)
+/* Where the driver is in q's ring, to decide later whether buffers added
+ * since need a kick: the avail index (split), the next position and its
+ * wrap counter (packed). */
+static inline uint16_t vd_mark(VDrv *d, TVq *q)
 {
-    if (!tvq_need_kick(q, old))
+    if (!q->packed)
+        return q->avail_idx;
+    return (uint16_t)(q->next_avail | (q->avail_wrap ? 0x8000 : 0));
+}
+
+/* §2.8.10: the device event suppression area, as a driver reads it after
+ * making buffers available since `mark`. */
+static inline bool vd_packed_need_kick(TVq *q, uint16_t mark)
+{
+    uint16_t flags = gr16(q->used + 2) & 3, off_wrap = gr16(q->used);
+    if (flags == VRING_PACKED_EVENT_DISABLE)
+        return false;
+    if (flags != VRING_PACKED_EVENT_DESC || !q->event_idx)
+        return true;
+    /* Positions in the current lap; the previous lap counts negative. */
+    int num = (int)q->num, now = q->next_avail;
+    int old = (mark & 0x7fff) - ((bool)(mark >> 15) != q->avail_wrap ? num : 0);
+    int ev = (off_wrap & 0x7fff) - ((bool)(off_wrap >> 15) != q->avail_wrap ? num : 0);
+    return (uint16_t)(now - ev - 1) < (uint16_t)(now - old);
+}
+
+/* Kicks if the device asked for one for what was added since `mark`. */
+static inline bool vd_kick_if_needed(VDrv *d, TVq *q, uint16_t mark)
+{
+    if (!(q->packed ? vd_packed_need_kick(q, mark) : tvq_need_kick(q, mark)))
         return false;
     vd_notify(d, q);
+    return true;
+}
+
+static inline unsigned vd_qnum(VDrv *d, TVq *q)
+{
+    return q == &d->rx ? 0 : q == &d->tx ? 1 : 2;
+}
+
+/* Makes a buffer of n segments available; returns its id (the head
+ * descriptor for split rings, a rotating buffer id for packed ones). */
+static inline unsigned vd_qadd(VDrv *d, TVq *q, const TSeg *s, int n)
+{
+    if (!q->packed)
+        return tvq_add(q, s, n);
+    unsigned id = q->next_desc % q->num;
+    q->next_desc++;
+    d->pk_ndescs[vd_qnum(d, q)][id] = (uint8_t)n;
+    tpq_add(q, s, n, (uint16_t)id);
+    return id;
+}
+
+/* The next used buffer of q, or false. */
+static inline bool vd_qused(VDrv *d, TVq *q, uint32_t *id, uint32_t *len)
+{
+    if (!q->packed)
+        return tvq_get_used(q, id, len);
+    /* The buffer id at the next used position says how far to step. */
+    uint16_t at_id = gr16(q->desc + 16 * (hwaddr)q->next_used + 12);
+    unsigned nd = at_id < q->num ? d->pk_ndescs[vd_qnum(d, q)][at_id] : 1;
+    uint16_t id16;
+    if (!tpq_get_used(q, &id16, len, nd ? nd : 1))
+        return false;
+    *id = id16;
     return true;
 }
 
@@ -486,9 +552,9 @@ static inline uint64_t vd_up(VDrv *d, uint64_t f, unsigned num, unsigned nrx, ui
     d->rx_buf_len = rx_len;
     d->tx_next = VD_TXBUF;
     for (unsigned i = 0; i < nrx; i++) {
-        uint16_t old = d->rx.avail_idx;
+        uint16_t old = vd_mark(d, &d->rx);
         unsigned slot = d->rx.next_desc % d->rx.num;
-        tvq_add(&d->rx, (TSeg[]){{VD_RXBUF + (hwaddr)slot * rx_len, rx_len, true}}, 1);
+        vd_qadd(d, &d->rx, (TSeg[]){{VD_RXBUF + (hwaddr)slot * rx_len, rx_len, true}}, 1);
         vd_kick_if_needed(d, &d->rx, old);
     }
     return d->features;
@@ -498,10 +564,10 @@ static inline uint64_t vd_up(VDrv *d, uint64_t f, unsigned num, unsigned nrx, ui
 static inline void vd_post_rx(VDrv *d, unsigned count)
 {
     for (unsigned i = 0; i < count; i++) {
-        uint16_t old = d->rx.avail_idx;
+        uint16_t old = vd_mark(d, &d->rx);
         unsigned slot = d->rx.next_desc % d->rx.num;
-        tvq_add(&d->rx, (TSeg[]){{VD_RXBUF + (hwaddr)slot * d->rx_buf_len, d->rx_buf_len,
-                                  true}}, 1);
+        vd_qadd(d, &d->rx, (TSeg[]){{VD_RXBUF + (hwaddr)slot * d->rx_buf_len, d->rx_buf_len,
+                                     true}}, 1);
         vd_kick_if_needed(d, &d->rx, old);
     }
 }
@@ -557,21 +623,21 @@ static inline void vd_tx_add(VDrv *d, const VdHdr *h, const void *frame, size_t 
         gw(a, hb, d->hdr_len);
         if (len)
             gw(a + d->hdr_len, frame, len);
-        tvq_add(&d->tx, (TSeg[]){{a, (uint32_t)(d->hdr_len + len), false}}, 1);
+        vd_qadd(d, &d->tx, (TSeg[]){{a, (uint32_t)(d->hdr_len + len), false}}, 1);
         return;
     }
     hwaddr a = vd_txmem(d, d->hdr_len), b = vd_txmem(d, len);
     gw(a, hb, d->hdr_len);
     gw(b, frame, len);
     size_t half = len / 2;
-    tvq_add(&d->tx, (TSeg[]){{a, (uint32_t)d->hdr_len, false}, {b, (uint32_t)half, false},
-                             {b + half, (uint32_t)(len - half), false}}, 3);
+    vd_qadd(d, &d->tx, (TSeg[]){{a, (uint32_t)d->hdr_len, false}, {b, (uint32_t)half, false},
+                                {b + half, (uint32_t)(len - half), false}}, 3);
 }
 
 /* Transmits one plain frame and kicks if the device wants it. */
 static inline void vd_tx(VDrv *d, const void *frame, size_t len)
 {
-    uint16_t old = d->tx.avail_idx;
+    uint16_t old = vd_mark(d, &d->tx);
     vd_tx_add(d, &(VdHdr){0}, frame, len, false);
     vd_kick_if_needed(d, &d->tx, old);
 }
@@ -588,7 +654,7 @@ typedef struct VdRx {
 static inline bool vd_rx_get(VDrv *d, VdRx *r)
 {
     uint32_t id, len;
-    if (!tvq_get_used(&d->rx, &id, &len))
+    if (!vd_qused(d, &d->rx, &id, &len))
         return false;
     hwaddr buf = VD_RXBUF + (hwaddr)id * d->rx_buf_len;
     assert_true(len >= d->hdr_len);
@@ -605,7 +671,7 @@ static inline bool vd_rx_get(VDrv *d, VdRx *r)
     for (unsigned i = 1; i < nb; i++) {
         /* §5.1.6.4.1: every buffer but the last is full. */
         assert_int_equal(len, d->rx_buf_len);
-        assert_true(tvq_get_used(&d->rx, &id, &len));
+        assert_true(vd_qused(d, &d->rx, &id, &len));
         gr(VD_RXBUF + (hwaddr)id * d->rx_buf_len, r->data + r->len, len);
         r->len += len;
     }
@@ -630,11 +696,11 @@ static inline int vd_ctrl(VDrv *d, uint8_t class, uint8_t cmd, const void *data,
     if (len)
         segs[n++] = (TSeg){VD_CTRL_BUF + 0x10, (uint32_t)len, false};
     segs[n++] = (TSeg){VD_CTRL_BUF + 0x1000, 1, true};
-    uint16_t old = d->ctrl.avail_idx;
-    tvq_add(&d->ctrl, segs, n);
+    uint16_t old = vd_mark(d, &d->ctrl);
+    vd_qadd(d, &d->ctrl, segs, n);
     vd_kick_if_needed(d, &d->ctrl, old);
     uint32_t id, used;
-    if (!tvq_get_used(&d->ctrl, &id, &used))
+    if (!vd_qused(d, &d->ctrl, &id, &used))
         return -2;
     if (used < 1)
         return -1;
