@@ -9,8 +9,9 @@
  * resolved for a plain backend and passed through to an offload-capable
  * one; receive offloads (DATA_VALID, NEEDS_CSUM, super-frames) and
  * CTRL_GUEST_OFFLOADS; the control queue's RX modes, MAC and VLAN tables;
- * link state through set_link; a stopped machine; reset; and what a
- * hostile driver can put in headers and chains.
+ * link state through set_link; a stopped machine; reset; what a hostile
+ * driver can put in headers and chains; and the same data path on packed
+ * virtqueues.
  */
 #include "tests/unit/test.h"
 
