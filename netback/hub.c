@@ -215,6 +215,7 @@ NetClient *net_hub_port_new(int hub_id, const char *name, Error **errp)
     p->hub = hub;
     p->nc.hub_id = hub_id;
     p->nc.rx_caps = NET_CAP_ALL;
+    p->nc.tx_caps = NET_CAP_ALL;   /* it forwards what other ports send */
     net_client_set_info(&p->nc, "hubid=%d", hub_id);
     HubPort **pp = &hub->ports;
     while (*pp)

@@ -127,6 +127,12 @@ struct NetClient {
     bool is_nic;
     bool link_down;
     uint32_t rx_caps;      /* NET_CAP_*: what receive() accepts */
+    /* NET_CAP_*: the offload the frames this client sends may carry (a tap
+     * with vnet_hdr: what the host kernel hands over; a hub port: whatever
+     * its other ports send; user: nothing, its frames are complete). A NIC
+     * offers its guest the receive offloads (virtio-net GUEST_*) its peer
+     * can produce; frames never carry more than the receiver's rx_caps. */
+    uint32_t tx_caps;
     char info[192];        /* info network text after "type=...," */
     int hub_id;            /* a hub port's hub, else -1 */
     Device *dev;           /* a NIC's device */

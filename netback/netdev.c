@@ -206,9 +206,16 @@ void nic_print_models(FILE *out)
     free(l);
 }
 
+/* QEMU's short model names for -nic and -net nic (its PCI NIC table):
+ * "virtio" is virtio-net-pci; every other name is the device's. */
+static const char *nic_model_name(const char *model)
+{
+    return model && !strcmp(model, "virtio") ? "virtio-net-pci" : model;
+}
+
 static int check_model(Opts *o, const char *model, Error **errp)
 {
-    const DeviceType *dt = device_type_find(model);
+    const DeviceType *dt = device_type_find(nic_model_name(model));
     if (!is_nic_model(dt)) {
         error_setg(errp, "%s %s: '%s' is not a NIC model (see -nic model=help)", o->option,
                    o->text, model);
@@ -446,7 +453,7 @@ NicRequest *nic_request_claim(const char *model)
     for (NicRequest *r = requests; r; r = r->next) {
         if (r->claimed)
             continue;
-        if (!r->model || !strcmp(r->model, model)) {
+        if (!r->model || !strcmp(nic_model_name(r->model), model)) {
             r->claimed = true;
             return r;
         }
@@ -484,7 +491,7 @@ int net_place_nics(Machine *m, Error **errp)
     for (NicRequest *r = requests; r; r = r->next) {
         if (r->claimed)
             continue;
-        const char *model = r->model ? r->model : m->type->default_nic;
+        const char *model = nic_model_name(r->model ? r->model : m->type->default_nic);
         if (!model)
             continue;
         const DeviceType *dt = device_type_find(model);

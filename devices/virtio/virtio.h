@@ -322,7 +322,9 @@ void vq_notify(VirtQueue *vq);
  * (§2.7.10 used flags / avail_event, §2.8.10 device event suppression). A
  * device that polls disables them, works, enables them and then checks
  * vq_empty() once more: buffers made available just before enabling did
- * not kick. */
+ * not kick. Enabling asks for a kick at the next buffer the driver adds,
+ * also when buffers the device has not popped are still there (a device
+ * waiting for more room than the driver has posted). */
 void vq_set_notification(VirtQueue *vq, bool enable);
 /* No buffer is available (or the queue cannot be used now). */
 bool vq_empty(VirtQueue *vq);

@@ -736,19 +736,36 @@ void vq_set_notification(VirtQueue *vq, bool enable)
         return;
     bool event_idx = virtio_has_feature(vq->vdev, VIRTIO_F_EVENT_IDX);
     if (vq->packed) {
-        if (!enable)
+        if (!enable) {
             packed_write_device_event(vq, VRING_PACKED_EVENT_DISABLE, 0, false);
-        else
-            packed_write_device_event(vq, event_idx ? VRING_PACKED_EVENT_DESC
-                                                    : VRING_PACKED_EVENT_ENABLE,
+        } else {
+            /* A descriptor event names the next position the driver will
+             * make available. With buffers still pending past the last one
+             * popped (a device that waits for more than is there) that
+             * position is not known without a walk: ask for every kick. */
+            bool pending = event_idx &&
+                           packed_avail_at(vq, vq->last_avail_idx, vq->last_avail_wrap, NULL);
+            packed_write_device_event(vq, event_idx && !pending ? VRING_PACKED_EVENT_DESC
+                                                                : VRING_PACKED_EVENT_ENABLE,
                                       vq->last_avail_idx, vq->last_avail_wrap);
+        }
     } else if (event_idx) {
-        /* §2.7.10: the driver kicks when it writes entry avail_event. Enabled:
-         * the next entry to pop. Disabled: the one just behind it, which the
-         * driver has already written, so no kick comes until it has written
-         * 65535 more (the device is polling meanwhile). */
-        store16(vq, AVAIL_EVENT(vq), (uint16_t)(vq->last_avail_idx - (enable ? 0 : 1)),
-                "used ring");
+        /* §2.7.10: the driver kicks when it writes entry avail_event.
+         * Enabled: the entry after the last one the driver has written, so
+         * the next buffer it adds kicks even when the device left some
+         * unpopped (it waits for more than is there). Disabled: the one
+         * just behind the next to pop, which the driver has already
+         * written, so no kick comes until it has written 65535 more (the
+         * device is polling meanwhile). */
+        uint16_t at = (uint16_t)(vq->last_avail_idx - 1);
+        if (enable) {
+            uint16_t idx;
+            at = vq->last_avail_idx;
+            if (load16(vq, AVAIL_IDX(vq), &idx, "available ring") &&
+                (uint16_t)(idx - vq->last_avail_idx) <= vq->num)
+                at = idx;
+        }
+        store16(vq, AVAIL_EVENT(vq), at, "used ring");
     } else {
         store16(vq, USED_FLAGS(vq), enable ? 0 : VRING_USED_F_NO_NOTIFY, "used ring");
     }

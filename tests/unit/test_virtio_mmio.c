@@ -537,6 +537,44 @@ static void test_event_idx_avail(void **state)
     assert_false(vq_empty(vq));
 }
 
+/* A device that waits for more buffers than the driver has posted (a
+ * network device with a frame bigger than the buffers available) enables
+ * kicks with buffers still unpopped: the next buffer the driver adds kicks. */
+static void test_event_idx_wait_for_more(void **state)
+{
+    mk(false, NULL);
+    TVq q, h;
+    assert_true(drv_negotiate(std_features() | VIRTIO_BIT(VIRTIO_F_EVENT_IDX)));
+    tvq_init(&q, 0, 16, RING0, true);
+    tvq_init(&h, 1, 8, RING1, true);
+    drv_queue(&q);
+    drv_queue(&h);
+    drv_ok();
+    VirtQueue *vq = F.d->hold;
+    vq_set_notification(vq, false);
+    for (int i = 0; i < 3; i++)
+        tvq_add(&h, (TSeg[]){{BUF + 0x100 * (hwaddr)i, 4, true}}, 1);
+    /* The device takes two, finds them too few and puts them back. */
+    VirtQueueElement *a = vq_pop(vq), *b = vq_pop(vq);
+    assert_non_null(a);
+    assert_non_null(b);
+    vq_unpop(vq, b);
+    vq_unpop(vq, a);
+    vq_set_notification(vq, true);
+    assert_int_equal(gr16(h.used + 4 + 8 * h.num), 3);
+    assert_false(vq_empty(vq));
+    uint16_t old = h.avail_idx;
+    tvq_add(&h, (TSeg[]){{BUF + 0x300, 4, true}}, 1);
+    assert_true(tvq_need_kick(&h, old));
+    /* The buffers are all still there, in order. */
+    for (unsigned i = 0; i < 4; i++) {
+        VirtQueueElement *e = vq_pop(vq);
+        assert_non_null(e);
+        assert_int_equal(e->index, i);
+        vq_push(vq, e, 0);
+    }
+}
+
 /* Without event_idx: NO_INTERRUPT from the driver, NO_NOTIFY from the device. */
 static void test_flags_suppression(void **state)
 {
@@ -900,6 +938,14 @@ static void test_packed_event_suppression(void **state)
     vq_set_notification(F.d->echo, true);
     assert_int_equal(gr16(q.used + 2), VRING_PACKED_EVENT_DESC);
     assert_int_equal(gr16(q.used), q.next_avail | (q.avail_wrap ? 1u << 15 : 0));
+    /* Enabled while buffers wait unpopped: the next position is not known
+     * to the device, so every new buffer kicks. */
+    vq_set_notification(F.d->echo, false);
+    tdev_echo_on_kick = false;
+    tpq_add(&q, (TSeg[]){{BUF, 4, false}, {BUF + 0x100, 4, true}}, 2, 6);
+    vq_set_notification(F.d->echo, true);
+    assert_int_equal(gr16(q.used + 2), VRING_PACKED_EVENT_ENABLE);
+    tdev_echo_on_kick = true;
 }
 
 static void test_packed_hostile(void **state)
@@ -1298,6 +1344,7 @@ int main(void)
         cmocka_unit_test(test_config_space),
         cmocka_unit_test(test_event_idx_used),
         cmocka_unit_test(test_event_idx_avail),
+        cmocka_unit_test(test_event_idx_wait_for_more),
         cmocka_unit_test(test_flags_suppression),
         cmocka_unit_test(test_indirect),
         cmocka_unit_test(test_buffer_across_ram_blocks),
