@@ -119,6 +119,9 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
         sigaction(ends[i], &sa, NULL);
 
+    /* a line at a time: if the oracle itself dies, the results so far
+     * (and so the case that killed it) are known */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     static char line[FUZZ_LINE_MAX];
     static FuzzCase c;
     while (fread(&c, sizeof(c), 1, f) == 1) {
