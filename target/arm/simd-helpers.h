@@ -26,7 +26,8 @@
     X(sshr) X(ushr) X(srshr) X(urshr) X(ssra) X(usra) X(srsra) X(ursra) X(sri) X(shl)      \
     X(sli) X(sqshl_i) X(uqshl_i) X(sqshlu) X(shrn) X(rshrn) X(sqshrn) X(sqrshrn) X(uqshrn) \
     X(uqrshrn) X(sqshrun) X(sqrshrun) X(sshll) X(ushll)                                    \
-    X(addv) X(saddlv) X(uaddlv) X(smaxv) X(umaxv) X(sminv) X(uminv)
+    X(addv) X(saddlv) X(uaddlv) X(smaxv) X(umaxv) X(sminv) X(uminv)                       \
+    X(perm) X(tbl)
 
 #define SIMD_DECLARE(name) extern const TCGHelper h_simd_##name;
 SIMD_INT_HELPERS(SIMD_DECLARE)

@@ -239,6 +239,12 @@ static const FuzzClass classes[] = {
     /* AdvSIMD floating point: three same, two-reg misc (and their FP16
      * groups), across lanes, scalar pairwise; "simd-fp-v80" without FP16 */
     /* (simd-fp on max: when AdvSIMD is complete) */
+    /* AdvSIMD copy, scalar copy, permute, extract, table lookup, modified
+     * immediate */
+    { "simd-perm", "cortex-a57", "cortex-a57",
+      { { 0x9fe08400u, 0x0e000400u }, { 0xdfe08400u, 0x5e000400u },
+        { 0xbf208c00u, 0x0e000800u }, { 0xbf208400u, 0x2e000000u },
+        { 0xbf208c00u, 0x0e000000u }, { 0x9ff80400u, 0x0f000400u } }, 6, NULL },
     { "simd-fp-v80", "cortex-a57", "cortex-a57", SIMD_FP_SPACES, 12, keep_simd_fp },
 };
 
