@@ -153,6 +153,15 @@ static const struct {
     { 0xbfe0fc00u, 0x0ea0ec00u, "FMLSL (vector) (FEAT_FHM)" },
     { 0xbfe0fc00u, 0x2e20cc00u, "FMLAL2 (vector) (FEAT_FHM)" },
     { 0xbfe0fc00u, 0x2ea0cc00u, "FMLSL2 (vector) (FEAT_FHM)" },
+    { 0xbf009400u, 0x2f001000u, "FCMLA (by element) (FEAT_FCMA)" },
+    { 0xbfc0b400u, 0x0f800000u, "FMLAL/FMLSL (by element) (FEAT_FHM)" },
+    { 0xbfc0b400u, 0x2f808000u, "FMLAL2/FMLSL2 (by element) (FEAT_FHM)" },
+    { 0x9f00f400u, 0x0f00e000u, "SDOT/UDOT (by element) (FEAT_DotProd)" },
+    { 0xbf00f400u, 0x2f00d000u, "SQRDMLAH (by element) (FEAT_RDM)" },
+    { 0xbf00f400u, 0x2f00f000u, "SQRDMLSH (by element) (FEAT_RDM)" },
+    { 0xff00f400u, 0x7f00d000u, "SQRDMLAH (by element, scalar) (FEAT_RDM)" },
+    { 0xff00f400u, 0x7f00f000u, "SQRDMLSH (by element, scalar) (FEAT_RDM)" },
+    { 0xbf00f400u, 0x0f00f000u, "SUDOT/USDOT/BFDOT/BFMLAL (by element) (FEAT_I8MM, FEAT_BF16)" },
     /* QEMU 7.2 -cpu max aborts (g_assert_not_reached in
      * disas_simd_two_reg_misc_fp16) on unallocated encodings of the
      * scalar FP16 two-register misc group that would be the scalar forms
@@ -239,6 +248,11 @@ static const FuzzClass classes[] = {
     /* AdvSIMD floating point: three same, two-reg misc (and their FP16
      * groups), across lanes, scalar pairwise; "simd-fp-v80" without FP16 */
     /* (simd-fp on max: when AdvSIMD is complete) */
+    /* AdvSIMD shift by immediate (vector, scalar) and x indexed element */
+    { "simd-shift", "cortex-a57", "cortex-a57",
+      { { 0x9f800400u, 0x0f000400u }, { 0xdf800400u, 0x5f000400u } }, 2, NULL },
+    { "simd-elem", "cortex-a57", "cortex-a57",
+      { { 0x9f000400u, 0x0f000000u }, { 0xdf000400u, 0x5f000000u } }, 2, NULL },
     /* AdvSIMD copy, scalar copy, permute, extract, table lookup, modified
      * immediate */
     { "simd-perm", "cortex-a57", "cortex-a57",
