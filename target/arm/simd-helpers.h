@@ -27,7 +27,9 @@
     X(sli) X(sqshl_i) X(uqshl_i) X(sqshlu) X(shrn) X(rshrn) X(sqshrn) X(sqrshrn) X(uqshrn) \
     X(uqrshrn) X(sqshrun) X(sqrshrun) X(sshll) X(ushll)                                    \
     X(addv) X(saddlv) X(uaddlv) X(smaxv) X(umaxv) X(sminv) X(uminv)                       \
-    X(perm) X(tbl)
+    X(perm) X(tbl)                                                                         \
+    X(aese) X(aesd) X(aesmc) X(aesimc) X(sha1c) X(sha1p) X(sha1m) X(sha1h) X(sha1su0)      \
+    X(sha1su1) X(sha256h) X(sha256h2) X(sha256su0) X(sha256su1)
 
 #define SIMD_DECLARE(name) extern const TCGHelper h_simd_##name;
 SIMD_INT_HELPERS(SIMD_DECLARE)

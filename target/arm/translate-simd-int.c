@@ -549,3 +549,8 @@ static const A64DecodeEntry simd_int_table[] = {
     A64_INSN_F("01 0 11110 xx 11000 11011 10 xxxxx xxxxx", "ADDP (scalar)", trans_addp_scalar, AS),
 };
 A64_DECODE_TABLE(simd_int_table)
+
+/* AdvSIMD is complete across translate-simd-*.c (integer, FP, permute,
+ * shift, by element); FP16's vector forms are there too (translate-fp.c
+ * declares ARM_FEAT_FP16 for both). */
+ARM_FEATURE_BUILT(ARM_FEAT_ASIMD)
