@@ -63,7 +63,6 @@ static ALWAYS_INLINE uint64_t sat_u(i128 v, unsigned bits, CPUARMState *env)
 /* ---- three same ---------------------------------------------------------------------------- */
 
 LANE(l_add) { UNUSED_LANE_ARGS; return a + b; }
-LANE(l_sub) { UNUSED_LANE_ARGS; return a - b; }
 LANE(l_shadd) { UNUSED_LANE_ARGS; return (uint64_t)((SA + SB) >> 1); }
 LANE(l_uhadd) { UNUSED_LANE_ARGS; return (a + b) >> 1; }
 LANE(l_srhadd) { UNUSED_LANE_ARGS; return (uint64_t)((SA + SB + 1) >> 1); }
