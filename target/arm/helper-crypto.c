@@ -12,8 +12,6 @@
  * the FIPS 197 state, column-major) and FIPS 180-4 (SHA-1/SHA-256 round
  * functions, which the instructions compute four rounds at a time).
  */
-#include <pthread.h>
-
 #include "target/arm/simd-helpers.h"
 #include "target/arm/simd.h"
 
@@ -21,8 +19,11 @@
 
 /* ---- AES ----------------------------------------------------------------------------------- */
 
+/* S-box, its inverse, and the GF(2^8) products MixColumns and
+ * InvMixColumns need (by 2, 3, 9, 11, 13, 14), built once at start-up */
 static uint8_t sbox[256], inv_sbox[256];
-static pthread_once_t sbox_once = PTHREAD_ONCE_INIT;
+static uint8_t mul_tab[6][256];
+enum { M2, M3, M9, M11, M13, M14 };
 
 /* multiplication in GF(2^8) modulo the AES polynomial 0x11b */
 static uint8_t gmul(uint8_t a, uint8_t b)
@@ -42,8 +43,9 @@ static uint8_t rotl8(uint8_t x, unsigned n)
     return (uint8_t)((x << n) | (x >> (8 - n)));
 }
 
-static void build_sbox(void)
+REGISTER_AT_STARTUP(build_aes_tables)
 {
+    static const uint8_t factors[6] = { 2, 3, 9, 11, 13, 14 };
     for (unsigned x = 0; x < 256; x++) {
         /* inverse: x^254 (0 maps to 0) */
         uint8_t inv = 0;
@@ -60,6 +62,8 @@ static void build_sbox(void)
         uint8_t s = inv ^ rotl8(inv, 1) ^ rotl8(inv, 2) ^ rotl8(inv, 3) ^ rotl8(inv, 4) ^ 0x63;
         sbox[x] = s;
         inv_sbox[s] = (uint8_t)x;
+        for (unsigned f = 0; f < 6; f++)
+            mul_tab[f][x] = gmul((uint8_t)x, factors[f]);
     }
 }
 
@@ -70,7 +74,6 @@ static const uint8_t inv_shift_rows[16] = { 0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2,
 /* AESE: SubBytes(ShiftRows(Vd ^ Vn)); AESD: InvSubBytes(InvShiftRows(Vd ^ Vn)) */
 static void aes_round(CPUARMState *env, uint32_t desc, bool decrypt)
 {
-    pthread_once(&sbox_once, build_sbox);
     const ARMVReg *vd = &env->vregs[sd_rd(desc)], *vn = &env->vregs[sd_rn(desc)];
     uint8_t st[16];
     for (unsigned i = 0; i < 16; i++)
@@ -83,20 +86,19 @@ static void aes_round(CPUARMState *env, uint32_t desc, bool decrypt)
 static void helper_aese(CPUARMState *env, uint32_t desc) { aes_round(env, desc, false); }
 static void helper_aesd(CPUARMState *env, uint32_t desc) { aes_round(env, desc, true); }
 
-/* AESMC/AESIMC: (Inv)MixColumns of Vn, each column the 4 bytes 4c..4c+3 */
+/* AESMC/AESIMC: (Inv)MixColumns of Vn, each column the 4 bytes 4c..4c+3:
+ * row r is sum over k of m[(k - r) mod 4] * a[k], m = {2,3,1,1} / {14,11,13,9} */
 static void mix_columns(CPUARMState *env, uint32_t desc, bool inverse)
 {
-    static const uint8_t fwd[4] = { 2, 3, 1, 1 }, inv[4] = { 14, 11, 13, 9 };
-    const uint8_t *m = inverse ? inv : fwd;
     const ARMVReg *vn = &env->vregs[sd_rn(desc)];
     ARMVReg r;
     for (unsigned c = 0; c < 4; c++) {
         const uint8_t *a = &vn->b[4 * c];
         for (unsigned row = 0; row < 4; row++) {
-            uint8_t x = 0;
-            for (unsigned k = 0; k < 4; k++)
-                x ^= gmul(m[(k - row) & 3], a[k]);
-            r.b[4 * c + row] = x;
+            uint8_t a0 = a[row], a1 = a[(row + 1) & 3], a2 = a[(row + 2) & 3], a3 = a[(row + 3) & 3];
+            r.b[4 * c + row] = inverse ? mul_tab[M14][a0] ^ mul_tab[M11][a1] ^ mul_tab[M13][a2] ^
+                                             mul_tab[M9][a3]
+                                       : mul_tab[M2][a0] ^ mul_tab[M3][a1] ^ a2 ^ a3;
         }
     }
     vwrite(env, sd_rd(desc), &r, 16);

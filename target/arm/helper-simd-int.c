@@ -73,12 +73,6 @@ LANE(l_sqadd) { UNUSED_LANE_ARGS; return sat_s((i128)SA + SB, BITS, env); }
 LANE(l_uqadd) { UNUSED_LANE_ARGS; return sat_u((i128)a + b, BITS, env); }
 LANE(l_sqsub) { UNUSED_LANE_ARGS; return sat_s((i128)SA - SB, BITS, env); }
 LANE(l_uqsub) { UNUSED_LANE_ARGS; return sat_u((i128)a - b, BITS, env); }
-LANE(l_cmgt) { UNUSED_LANE_ARGS; return SA > SB ? ~0ull : 0; }
-LANE(l_cmhi) { UNUSED_LANE_ARGS; return a > b ? ~0ull : 0; }
-LANE(l_cmge) { UNUSED_LANE_ARGS; return SA >= SB ? ~0ull : 0; }
-LANE(l_cmhs) { UNUSED_LANE_ARGS; return a >= b ? ~0ull : 0; }
-LANE(l_cmtst) { UNUSED_LANE_ARGS; return (a & b) ? ~0ull : 0; }
-LANE(l_cmeq) { UNUSED_LANE_ARGS; return a == b ? ~0ull : 0; }
 LANE(l_smax) { UNUSED_LANE_ARGS; return SA > SB ? a : b; }
 LANE(l_umax) { UNUSED_LANE_ARGS; return a > b ? a : b; }
 LANE(l_smin) { UNUSED_LANE_ARGS; return SA < SB ? a : b; }
@@ -87,9 +81,6 @@ LANE(l_sabd) { UNUSED_LANE_ARGS; return SA > SB ? (uint64_t)(SA - SB) : (uint64_
 LANE(l_uabd) { UNUSED_LANE_ARGS; return a > b ? a - b : b - a; }
 LANE(l_saba) { return d + l_sabd(a, b, d, vece, data, env); }
 LANE(l_uaba) { return d + l_uabd(a, b, d, vece, data, env); }
-LANE(l_mul) { UNUSED_LANE_ARGS; return a * b; }
-LANE(l_mla) { UNUSED_LANE_ARGS; return d + a * b; }
-LANE(l_mls) { UNUSED_LANE_ARGS; return d - a * b; }
 
 /* PolynomialMult of two 8-bit values (the low 8 bits of the product for PMUL) */
 static ALWAYS_INLINE uint64_t clmul(uint64_t a, uint64_t b, unsigned bits)
@@ -174,15 +165,8 @@ LANE(l_rbit)
         r |= ((a >> i) & 1) << (7 - i);
     return r;
 }
-LANE(l_abs) { UNUSED_LANE_ARGS; return SA < 0 ? (uint64_t)-SA : a; }
-LANE(l_neg) { UNUSED_LANE_ARGS; return (uint64_t)0 - a; }
 LANE(l_sqabs) { UNUSED_LANE_ARGS; return sat_s(SA < 0 ? -(i128)SA : (i128)SA, BITS, env); }
 LANE(l_sqneg) { UNUSED_LANE_ARGS; return sat_s(-(i128)SA, BITS, env); }
-LANE(l_cmgt0) { UNUSED_LANE_ARGS; return SA > 0 ? ~0ull : 0; }
-LANE(l_cmge0) { UNUSED_LANE_ARGS; return SA >= 0 ? ~0ull : 0; }
-LANE(l_cmeq0) { UNUSED_LANE_ARGS; return (a & mask_bits(BITS)) == 0 ? ~0ull : 0; }
-LANE(l_cmle0) { UNUSED_LANE_ARGS; return SA <= 0 ? ~0ull : 0; }
-LANE(l_cmlt0) { UNUSED_LANE_ARGS; return SA < 0 ? ~0ull : 0; }
 /* SUQADD: signed Vd + unsigned Vn, signed saturation; USQADD the converse */
 LANE(l_suqadd) { UNUSED_LANE_ARGS; return sat_s((i128)SD + (i128)a, BITS, env); }
 LANE(l_usqadd) { UNUSED_LANE_ARGS; return sat_u((i128)d + (i128)SA, BITS, env); }
@@ -259,8 +243,6 @@ static ALWAYS_INLINE u128 shr_u(uint64_t v, unsigned n, bool round)
     return x >> n;
 }
 #define UA (a & mask_bits(BITS))
-LANE(l_sshr) { UNUSED_LANE_ARGS; return (uint64_t)shr_s(SA, data, false); }
-LANE(l_ushr) { UNUSED_LANE_ARGS; return (uint64_t)shr_u(UA, data, false); }
 LANE(l_srshr) { UNUSED_LANE_ARGS; return (uint64_t)shr_s(SA, data, true); }
 LANE(l_urshr) { UNUSED_LANE_ARGS; return (uint64_t)shr_u(UA, data, true); }
 LANE(l_ssra) { UNUSED_LANE_ARGS; return d + (uint64_t)shr_s(SA, data, false); }
@@ -277,7 +259,6 @@ LANE(l_sri)
     return (d & ~m) | ((UA >> data) & m);
 }
 /* left shifts 0..esize-1 */
-LANE(l_shl) { UNUSED_LANE_ARGS; return a << data; }
 LANE(l_sli)
 {
     UNUSED_LANE_ARGS;
@@ -359,12 +340,6 @@ DEF(sqadd, do_same, l_sqadd)
 DEF(uqadd, do_same, l_uqadd)
 DEF(sqsub, do_same, l_sqsub)
 DEF(uqsub, do_same, l_uqsub)
-DEF(cmgt, do_same, l_cmgt)
-DEF(cmhi, do_same, l_cmhi)
-DEF(cmge, do_same, l_cmge)
-DEF(cmhs, do_same, l_cmhs)
-DEF(cmtst, do_same, l_cmtst)
-DEF(cmeq, do_same, l_cmeq)
 DEF(sshl, do_same, l_sshl)
 DEF(ushl, do_same, l_ushl)
 DEF(srshl, do_same, l_srshl)
@@ -373,17 +348,8 @@ DEF(sqshl, do_same, l_sqshl)
 DEF(uqshl, do_same, l_uqshl)
 DEF(sqrshl, do_same, l_sqrshl)
 DEF(uqrshl, do_same, l_uqrshl)
-DEF(smax, do_same, l_smax)
-DEF(umax, do_same, l_umax)
-DEF(smin, do_same, l_smin)
-DEF(umin, do_same, l_umin)
-DEF(sabd, do_same, l_sabd)
-DEF(uabd, do_same, l_uabd)
 DEF(saba, do_same, l_saba)
 DEF(uaba, do_same, l_uaba)
-DEF(mul, do_same, l_mul)
-DEF(mla, do_same, l_mla)
-DEF(mls, do_same, l_mls)
 DEF(pmul, do_same, l_pmul)
 DEF(sqdmulh, do_same, l_sqdmulh)
 DEF(sqrdmulh, do_same, l_sqrdmulh)
@@ -398,15 +364,8 @@ DEF(cls, do_same, l_cls)
 DEF(clz, do_same, l_clz)
 DEF(cnt, do_same, l_cnt)
 DEF(rbit, do_same, l_rbit)
-DEF(abs, do_same, l_abs)
-DEF(neg, do_same, l_neg)
 DEF(sqabs, do_same, l_sqabs)
 DEF(sqneg, do_same, l_sqneg)
-DEF(cmgt0, do_same, l_cmgt0)
-DEF(cmge0, do_same, l_cmge0)
-DEF(cmeq0, do_same, l_cmeq0)
-DEF(cmle0, do_same, l_cmle0)
-DEF(cmlt0, do_same, l_cmlt0)
 DEF(suqadd, do_same, l_suqadd)
 DEF(usqadd, do_same, l_usqadd)
 DEF(saddlp, do_pairlong, l_saddlp)
@@ -447,8 +406,6 @@ DEF(raddhn, do_narrow, l_raddhn)
 DEF(subhn, do_narrow, l_subhn)
 DEF(rsubhn, do_narrow, l_rsubhn)
 /* shifts by immediate */
-DEF(sshr, do_same, l_sshr)
-DEF(ushr, do_same, l_ushr)
 DEF(srshr, do_same, l_srshr)
 DEF(urshr, do_same, l_urshr)
 DEF(ssra, do_same, l_ssra)
@@ -456,7 +413,6 @@ DEF(usra, do_same, l_usra)
 DEF(srsra, do_same, l_srsra)
 DEF(ursra, do_same, l_ursra)
 DEF(sri, do_same, l_sri)
-DEF(shl, do_same, l_shl)
 DEF(sli, do_same, l_sli)
 DEF(sqshl_i, do_same, l_sqshl_i)
 DEF(uqshl_i, do_same, l_uqshl_i)
