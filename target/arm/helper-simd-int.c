@@ -100,6 +100,19 @@ LANE(l_sqrdmulh)
     UNUSED_LANE_ARGS;
     return sat_s(((i128)SA * SB * 2 + ((i128)1 << (BITS - 1))) >> BITS, BITS, env);
 }
+/* SQRDMLAH/SQRDMLSH (FEAT_RDM): SignedSatQ(((d << esize) ± 2·a·b + round) >> esize) */
+LANE(l_sqrdmlah)
+{
+    UNUSED_LANE_ARGS;
+    return sat_s((((i128)SD << BITS) + (i128)SA * SB * 2 + ((i128)1 << (BITS - 1))) >> BITS, BITS,
+                 env);
+}
+LANE(l_sqrdmlsh)
+{
+    UNUSED_LANE_ARGS;
+    return sat_s((((i128)SD << BITS) - (i128)SA * SB * 2 + ((i128)1 << (BITS - 1))) >> BITS, BITS,
+                 env);
+}
 
 /*
  * Shift by register (SSHL, USHL, SRSHL, URSHL, SQSHL, UQSHL, SQRSHL,
@@ -353,6 +366,8 @@ DEF(uaba, do_same, l_uaba)
 DEF(pmul, do_same, l_pmul)
 DEF(sqdmulh, do_same, l_sqdmulh)
 DEF(sqrdmulh, do_same, l_sqrdmulh)
+DEF(sqrdmlah, do_same, l_sqrdmlah)
+DEF(sqrdmlsh, do_same, l_sqrdmlsh)
 /* pairwise */
 DEF(addp, do_pairwise, l_add)
 DEF(smaxp, do_pairwise, l_smax)

@@ -15,6 +15,7 @@
     X(uqsub) X(cmgt) X(cmhi) X(cmge) X(cmhs) X(cmtst) X(cmeq) X(sshl) X(ushl) X(srshl)     \
     X(urshl) X(sqshl) X(uqshl) X(sqrshl) X(uqrshl) X(smax) X(umax) X(smin) X(umin)         \
     X(sabd) X(uabd) X(saba) X(uaba) X(mul) X(mla) X(mls) X(pmul) X(sqdmulh) X(sqrdmulh)    \
+    X(sqrdmlah) X(sqrdmlsh)                                                                \
     X(addp) X(smaxp) X(umaxp) X(sminp) X(uminp)                                            \
     X(cls) X(clz) X(cnt) X(rbit) X(abs) X(neg) X(sqabs) X(sqneg) X(cmgt0) X(cmge0)         \
     X(cmeq0) X(cmle0) X(cmlt0) X(suqadd) X(usqadd) X(saddlp) X(uaddlp) X(sadalp) X(uadalp) \

@@ -1,6 +1,6 @@
 /*
  * translate-simd-elem.c — AdvSIMD vector and scalar × indexed element:
- * MUL, MLA, MLS, SQDMULH, SQRDMULH, the long SMULL/UMULL/SMLAL/UMLAL/
+ * MUL, MLA, MLS, SQDMULH, SQRDMULH, SQRDMLAH/SQRDMLSH (FEAT_RDM), the long SMULL/UMULL/SMLAL/UMLAL/
  * SMLSL/UMLSL/SQDMULL/SQDMLAL/SQDMLSL, and FMUL/FMLA/FMLS/FMULX (half,
  * single, double). The helpers are the three-same/three-different ones
  * with SIMD_ELEM | index in the descriptor's data (simd-engine.h).
@@ -47,6 +47,8 @@ static const EOp eops[2][16] = {
         [0x6] = { H(umlsl), E_LONG, false, true },
         [0x9] = { H(fmulx), E_FP, true, true },
         [0xa] = { H(umull), E_LONG, false, true },
+        [0xd] = { H(sqrdmlah), E_SAME, true, true },     /* FEAT_RDM */
+        [0xf] = { H(sqrdmlsh), E_SAME, true, true },     /* FEAT_RDM */
     },
 };
 
@@ -120,6 +122,10 @@ static const A64DecodeEntry simd_elem_table[] = {
     A64_INSN_F(VE("0", "1011"), "SQDMULL (by element)", trans_elem, AS),
     A64_INSN_F(VE("0", "1100"), "SQDMULH (by element)", trans_elem, AS),
     A64_INSN_F(VE("0", "1101"), "SQRDMULH (by element)", trans_elem, AS),
+    A64_INSN_F(VE("1", "1101"), "SQRDMLAH (by element)", trans_elem, ARM_FEAT_RDM),
+    A64_INSN_F(VE("1", "1111"), "SQRDMLSH (by element)", trans_elem, ARM_FEAT_RDM),
+    A64_INSN_F(SE("1", "1101"), "SQRDMLAH (by element, scalar)", trans_elem_scalar, ARM_FEAT_RDM),
+    A64_INSN_F(SE("1", "1111"), "SQRDMLSH (by element, scalar)", trans_elem_scalar, ARM_FEAT_RDM),
     A64_INSN_F(SE("0", "0001"), "FMLA (by element, scalar)", trans_elem_scalar, AS),
     A64_INSN_F(SE("0", "0011"), "SQDMLAL (by element, scalar)", trans_elem_scalar, AS),
     A64_INSN_F(SE("0", "0101"), "FMLS (by element, scalar)", trans_elem_scalar, AS),

@@ -167,6 +167,21 @@ static bool do_3same(DisasContext *dc, uint32_t insn, bool scalar)
 static bool trans_3same(DisasContext *dc, uint32_t insn) { return do_3same(dc, insn, false); }
 static bool trans_3same_scalar(DisasContext *dc, uint32_t insn) { return do_3same(dc, insn, true); }
 
+/* SQRDMLAH/SQRDMLSH (FEAT_RDM), the "three same extra" group: opcode
+ * bit 11 selects SQRDMLSH; H and S elements, vector or scalar */
+static bool trans_rdm(DisasContext *dc, uint32_t insn)
+{
+    bool scalar = (insn >> 28) & 1, q = f_q(insn);
+    unsigned size = f_size(insn);
+    if (size != 1 && size != 2)
+        return false;
+    if (!fp_access_check(dc))
+        return true;
+    gen_simd_helper(dc, (insn >> 11) & 1 ? &h_simd_sqrdmlsh : &h_simd_sqrdmlah, f_rd(insn),
+                    f_rn(insn), f_rm(insn), size, scalar ? SIMD_SCALAR : simd_kind(q), 0);
+    return true;
+}
+
 /* ---- three different --------------------------------------------------------------------------- */
 
 enum { L_LONG, L_WIDE, L_NARROW };
@@ -439,6 +454,15 @@ static const A64DecodeEntry simd_int_table[] = {
     A64_INSN_F(V3("0", "10110"), "SQDMULH (vector)", trans_3same, AS),
     A64_INSN_F(V3("1", "10110"), "SQRDMULH (vector)", trans_3same, AS),
     A64_INSN_F(V3("0", "10111"), "ADDP (vector)", trans_3same, AS),
+    /* three same extra (FEAT_RDM): 0 Q U 01110 size 0 Rm 1 opcode 1 Rn Rd */
+    A64_INSN_F("0x1 01110 xx 0 xxxxx 1 0000 1 xxxxx xxxxx", "SQRDMLAH (vector)", trans_rdm,
+               ARM_FEAT_RDM),
+    A64_INSN_F("0x1 01110 xx 0 xxxxx 1 0001 1 xxxxx xxxxx", "SQRDMLSH (vector)", trans_rdm,
+               ARM_FEAT_RDM),
+    A64_INSN_F("011 11110 xx 0 xxxxx 1 0000 1 xxxxx xxxxx", "SQRDMLAH (scalar)", trans_rdm,
+               ARM_FEAT_RDM),
+    A64_INSN_F("011 11110 xx 0 xxxxx 1 0001 1 xxxxx xxxxx", "SQRDMLSH (scalar)", trans_rdm,
+               ARM_FEAT_RDM),
     /* scalar three same */
     A64_INSN_F(S3("0", "00001"), "SQADD (scalar)", trans_3same_scalar, AS),
     A64_INSN_F(S3("1", "00001"), "UQADD (scalar)", trans_3same_scalar, AS),
@@ -554,3 +578,4 @@ A64_DECODE_TABLE(simd_int_table)
  * shift, by element); FP16's vector forms are there too (translate-fp.c
  * declares ARM_FEAT_FP16 for both). */
 ARM_FEATURE_BUILT(ARM_FEAT_ASIMD)
+ARM_FEATURE_BUILT(ARM_FEAT_RDM)

@@ -213,7 +213,7 @@ static void test_features(void **state)
     ARMCPU *max = new_cpu(NULL, "max", &c);
     static const ARMFeature built[] = {
         ARM_FEAT_FP, ARM_FEAT_ASIMD, ARM_FEAT_FP16, ARM_FEAT_AES, ARM_FEAT_PMULL,
-        ARM_FEAT_SHA1, ARM_FEAT_SHA256,
+        ARM_FEAT_SHA1, ARM_FEAT_SHA256, ARM_FEAT_RDM,
     };
     for (size_t i = 0; i < ARRAY_SIZE(built); i++) {
         assert_true(arm_feature_built(built[i]));
@@ -222,7 +222,6 @@ static void test_features(void **state)
     /* not implemented here, so not advertised */
     assert_false(arm_has(max, ARM_FEAT_SHA512));
     assert_false(arm_has(max, ARM_FEAT_SHA3));
-    assert_false(arm_has(max, ARM_FEAT_RDM));
     assert_false(arm_has(max, ARM_FEAT_DOTPROD));
     assert_false(arm_has(max, ARM_FEAT_FCMA));
     assert_false(arm_has(max, ARM_FEAT_JSCVT));
@@ -231,6 +230,7 @@ static void test_features(void **state)
     assert_int_equal(field(max->id.id_aa64isar0, 4), 2);   /* AES + PMULL */
     assert_int_equal(field(max->id.id_aa64isar0, 8), 1);   /* SHA1 */
     assert_int_equal(field(max->id.id_aa64isar0, 12), 1);  /* SHA2: SHA256 only */
+    assert_int_equal(field(max->id.id_aa64isar0, 28), 1);  /* RDM */
     /* the Cortex models: FP and AdvSIMD without FP16, the Crypto Extension
      * (optional on these cores; QEMU's models report it, so do ferry's) */
     static const char *const models[] = { "cortex-a53", "cortex-a57", "cortex-a72" };
@@ -244,6 +244,7 @@ static void test_features(void **state)
         assert_true(arm_has(cpu, ARM_FEAT_PMULL));
         assert_true(arm_has(cpu, ARM_FEAT_SHA1));
         assert_true(arm_has(cpu, ARM_FEAT_SHA256));
+        assert_false(arm_has(cpu, ARM_FEAT_RDM));   /* ARMv8.1: not on these v8.0 cores */
     }
 }
 

@@ -157,10 +157,6 @@ static const struct {
     { 0xbfc0b400u, 0x0f800000u, "FMLAL/FMLSL (by element) (FEAT_FHM)" },
     { 0xbfc0b400u, 0x2f808000u, "FMLAL2/FMLSL2 (by element) (FEAT_FHM)" },
     { 0x9f00f400u, 0x0f00e000u, "SDOT/UDOT (by element) (FEAT_DotProd)" },
-    { 0xbf00f400u, 0x2f00d000u, "SQRDMLAH (by element) (FEAT_RDM)" },
-    { 0xbf00f400u, 0x2f00f000u, "SQRDMLSH (by element) (FEAT_RDM)" },
-    { 0xff00f400u, 0x7f00d000u, "SQRDMLAH (by element, scalar) (FEAT_RDM)" },
-    { 0xff00f400u, 0x7f00f000u, "SQRDMLSH (by element, scalar) (FEAT_RDM)" },
     { 0xbf00f400u, 0x0f00f000u, "SUDOT/USDOT/BFDOT/BFMLAL (by element) (FEAT_I8MM, FEAT_BF16)" },
     /* QEMU 7.2 -cpu max aborts (g_assert_not_reached in
      * disas_simd_two_reg_misc_fp16) on unallocated encodings of the
@@ -227,6 +223,9 @@ static bool keep_simd_fp(uint32_t w)
 static bool keep_simd_int(uint32_t w)
 {
     unsigned opc5 = (w >> 11) & 31, opc2m = (w >> 12) & 31;
+    if ((w & 0x0f208400u) == 0x0e008400u)          /* three same extra: RDM only (the rest:
+                                                      DotProd, I8MM, FCMA, BF16) */
+        return ((w >> 29) & 1) && ((w >> 12) & 7) == 0;
     if ((w & 0x0f200400u) == 0x0e200400u)          /* three same */
         return opc5 < 0x18;
     if ((w & 0x0f3e0c00u) == 0x0e200800u)          /* two-reg misc */
@@ -249,7 +248,8 @@ static const FuzzClass classes[] = {
       { { 0x9f200400u, 0x0e200400u }, { 0xdf200400u, 0x5e200400u },
         { 0x9f200c00u, 0x0e200000u }, { 0xdf200c00u, 0x5e200000u },
         { 0x9f3e0c00u, 0x0e200800u }, { 0xdf3e0c00u, 0x5e200800u },
-        { 0x9f3e0c00u, 0x0e300800u }, { 0xdf3e0c00u, 0x5e300800u } }, 8, keep_simd_int },
+        { 0x9f3e0c00u, 0x0e300800u }, { 0xdf3e0c00u, 0x5e300800u },
+        { 0x9f208400u, 0x0e008400u }, { 0xdf208400u, 0x5e008400u } }, 10, keep_simd_int },
     /* AdvSIMD floating point: three same, two-reg misc (and their FP16
      * groups), across lanes, scalar pairwise; "simd-fp-v80" without FP16 */
     { "simd-fp", "max", QMAX, SIMD_FP_SPACES, 12, keep_simd_fp },
