@@ -32,6 +32,13 @@ typedef unsigned __int128 u128;
                                        unsigned data, CPUARMState *env)
 #define UNUSED_LANE_ARGS (void)a, (void)b, (void)d, (void)vece, (void)data, (void)env
 
+/* v << n on the two's complement bits (a signed left shift of a negative
+ * value is undefined in C) */
+static ALWAYS_INLINE i128 shl_s(i128 v, unsigned n)
+{
+    return (i128)((u128)v << n);
+}
+
 /* SignedSatQ / UnsignedSatQ of a value to `bits` bits (QC on saturation) */
 static ALWAYS_INLINE uint64_t sat_s(i128 v, unsigned bits, CPUARMState *env)
 {
@@ -104,13 +111,13 @@ LANE(l_sqrdmulh)
 LANE(l_sqrdmlah)
 {
     UNUSED_LANE_ARGS;
-    return sat_s((((i128)SD << BITS) + (i128)SA * SB * 2 + ((i128)1 << (BITS - 1))) >> BITS, BITS,
+    return sat_s((shl_s(SD, BITS) + (i128)SA * SB * 2 + ((i128)1 << (BITS - 1))) >> BITS, BITS,
                  env);
 }
 LANE(l_sqrdmlsh)
 {
     UNUSED_LANE_ARGS;
-    return sat_s((((i128)SD << BITS) - (i128)SA * SB * 2 + ((i128)1 << (BITS - 1))) >> BITS, BITS,
+    return sat_s((shl_s(SD, BITS) - (i128)SA * SB * 2 + ((i128)1 << (BITS - 1))) >> BITS, BITS,
                  env);
 }
 
@@ -129,11 +136,11 @@ static ALWAYS_INLINE uint64_t shift_reg(uint64_t a, uint64_t b, unsigned bits, b
         if (v == 0)
             return 0;
         if (!sat)
-            return sh >= (int)bits ? 0 : (uint64_t)(v << sh);
+            return sh >= (int)bits ? 0 : (uint64_t)shl_s(v, (unsigned)sh);
         if (sh >= (int)bits)
             return is_signed ? sat_s(v < 0 ? -((i128)1 << 100) : ((i128)1 << 100), bits, env)
                              : sat_u((i128)1 << 100, bits, env);
-        v <<= sh;
+        v = shl_s(v, (unsigned)sh);
         return is_signed ? sat_s(v, bits, env) : sat_u(v, bits, env);
     }
     unsigned n = (unsigned)-sh;
@@ -278,9 +285,9 @@ LANE(l_sli)
     uint64_t m = mask_bits(BITS) << data;
     return (d & ~m) | ((a << data) & m);
 }
-LANE(l_sqshl_i) { UNUSED_LANE_ARGS; return sat_s((i128)SA << data, BITS, env); }
+LANE(l_sqshl_i) { UNUSED_LANE_ARGS; return sat_s(shl_s(SA, data), BITS, env); }
 LANE(l_uqshl_i) { UNUSED_LANE_ARGS; return sat_u((i128)UA << data, BITS, env); }
-LANE(l_sqshlu) { UNUSED_LANE_ARGS; return sat_u((i128)SA << data, BITS, env); }
+LANE(l_sqshlu) { UNUSED_LANE_ARGS; return sat_u(shl_s(SA, data), BITS, env); }
 /* narrowing right shifts (vece = destination size; a is 2x wide; data = shift 1..esize) */
 #define UWA (a & mask_bits(2 * BITS))
 LANE(l_shrn) { UNUSED_LANE_ARGS; return (uint64_t)shr_u(UWA, data, false); }
