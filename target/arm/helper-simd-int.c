@@ -262,6 +262,13 @@ static ALWAYS_INLINE u128 shr_u(uint64_t v, unsigned n, bool round)
         x += (u128)1 << (n - 1);
     return x >> n;
 }
+/* the same for a value of fewer than 64 bits and n < 64: plain 64-bit arithmetic */
+static ALWAYS_INLINE uint64_t shr_u_small(uint64_t v, unsigned bits, unsigned n, bool round)
+{
+    if (bits >= 64)
+        return (uint64_t)shr_u(v, n, round);
+    return (v + (round ? 1ull << (n - 1) : 0)) >> n;
+}
 #define UA (a & mask_bits(BITS))
 LANE(l_srshr) { UNUSED_LANE_ARGS; return (uint64_t)shr_s(SA, data, true); }
 LANE(l_urshr) { UNUSED_LANE_ARGS; return (uint64_t)shr_u(UA, data, true); }
@@ -290,8 +297,8 @@ LANE(l_uqshl_i) { UNUSED_LANE_ARGS; return sat_u((i128)UA << data, BITS, env); }
 LANE(l_sqshlu) { UNUSED_LANE_ARGS; return sat_u(shl_s(SA, data), BITS, env); }
 /* narrowing right shifts (vece = destination size; a is 2x wide; data = shift 1..esize) */
 #define UWA (a & mask_bits(2 * BITS))
-LANE(l_shrn) { UNUSED_LANE_ARGS; return (uint64_t)shr_u(UWA, data, false); }
-LANE(l_rshrn) { UNUSED_LANE_ARGS; return (uint64_t)shr_u(UWA, data, true); }
+LANE(l_shrn) { UNUSED_LANE_ARGS; return shr_u_small(UWA, 2 * BITS, data, false); }
+LANE(l_rshrn) { UNUSED_LANE_ARGS; return shr_u_small(UWA, 2 * BITS, data, true); }
 LANE(l_sqshrn) { UNUSED_LANE_ARGS; return sat_s(shr_s(WA, data, false), BITS, env); }
 LANE(l_sqrshrn) { UNUSED_LANE_ARGS; return sat_s(shr_s(WA, data, true), BITS, env); }
 LANE(l_uqshrn) { UNUSED_LANE_ARGS; return sat_u((i128)shr_u(UWA, data, false), BITS, env); }
@@ -452,14 +459,15 @@ DEF(ushll, do_long, l_ushll)
 
 /* ---- across lanes (vece = source size; result one element, rest of Vd zero) ----------------- */
 
-static ALWAYS_INLINE void do_across(CPUARMState *env, uint32_t desc, bool is_signed, bool wide,
-                                    int op)   /* 0 add, 1 max, 2 min */
+static ALWAYS_INLINE void across_body(CPUARMState *env, uint32_t desc, bool is_signed, bool wide,
+                                      int op, unsigned vece, unsigned kind)
 {
-    unsigned vece = sd_vece(desc), n = sd_elems(desc);
-    const ARMVReg *vn = &env->vregs[sd_rn(desc)];
-    int64_t acc = is_signed ? vgets(vn, 0, vece) : (int64_t)vget(vn, 0, vece);
-    for (unsigned i = 1; i < n; i++) {
-        int64_t x = is_signed ? vgets(vn, i, vece) : (int64_t)vget(vn, i, vece);
+    unsigned n = k_bytes(vece, kind) >> vece, bits = 8u << vece;
+    uint64_t w[2];
+    wload(w, env, sd_rn(desc));
+    int64_t acc = is_signed ? sext64(wget(w, 0, vece), bits) : (int64_t)wget(w, 0, vece);
+    UNROLL for (unsigned i = 1; i < n; i++) {
+        int64_t x = is_signed ? sext64(wget(w, i, vece), bits) : (int64_t)wget(w, i, vece);
         if (op == 0)
             acc += x;
         else if (op == 1)
@@ -467,9 +475,29 @@ static ALWAYS_INLINE void do_across(CPUARMState *env, uint32_t desc, bool is_sig
         else
             acc = x < acc ? x : acc;
     }
-    ARMVReg r = { { 0, 0 } };
-    vset(&r, 0, vece + wide, (uint64_t)acc);
-    vwrite(env, sd_rd(desc), &r, 16);
+    uint64_t r[2] = { 0, 0 };
+    wset(r, 0, vece + wide, (uint64_t)acc);
+    wstore(env, sd_rd(desc), r, 16);
+}
+/* vece 0..2 (no 64-bit across-lanes forms), 64- or 128-bit source */
+static ALWAYS_INLINE void do_across(CPUARMState *env, uint32_t desc, bool is_signed, bool wide,
+                                    int op)   /* 0 add, 1 max, 2 min */
+{
+    bool q = sd_kind(desc) == SIMD_128;
+    switch (sd_vece(desc)) {
+    case 0:
+        q ? across_body(env, desc, is_signed, wide, op, 0, SIMD_128)
+          : across_body(env, desc, is_signed, wide, op, 0, SIMD_64);
+        break;
+    case 1:
+        q ? across_body(env, desc, is_signed, wide, op, 1, SIMD_128)
+          : across_body(env, desc, is_signed, wide, op, 1, SIMD_64);
+        break;
+    default:
+        q ? across_body(env, desc, is_signed, wide, op, 2, SIMD_128)
+          : across_body(env, desc, is_signed, wide, op, 2, SIMD_64);
+        break;
+    }
 }
 #define DEF_ACROSS(name, sgn, wide, op)                                                      \
     static void helper_simd_##name(CPUARMState *env, uint32_t desc)                          \
