@@ -76,10 +76,6 @@ LANE(l_srhadd) { UNUSED_LANE_ARGS; return (uint64_t)((SA + SB + 1) >> 1); }
 LANE(l_urhadd) { UNUSED_LANE_ARGS; return (a + b + 1) >> 1; }
 LANE(l_shsub) { UNUSED_LANE_ARGS; return (uint64_t)((SA - SB) >> 1); }
 LANE(l_uhsub) { UNUSED_LANE_ARGS; return (uint64_t)((int64_t)a - (int64_t)b) >> 1; }
-LANE(l_sqadd) { UNUSED_LANE_ARGS; return sat_s((i128)SA + SB, BITS, env); }
-LANE(l_uqadd) { UNUSED_LANE_ARGS; return sat_u((i128)a + b, BITS, env); }
-LANE(l_sqsub) { UNUSED_LANE_ARGS; return sat_s((i128)SA - SB, BITS, env); }
-LANE(l_uqsub) { UNUSED_LANE_ARGS; return sat_u((i128)a - b, BITS, env); }
 LANE(l_smax) { UNUSED_LANE_ARGS; return SA > SB ? a : b; }
 LANE(l_umax) { UNUSED_LANE_ARGS; return a > b ? a : b; }
 LANE(l_smin) { UNUSED_LANE_ARGS; return SA < SB ? a : b; }
@@ -363,10 +359,6 @@ DEF(srhadd, do_same, l_srhadd)
 DEF(urhadd, do_same, l_urhadd)
 DEF(shsub, do_same, l_shsub)
 DEF(uhsub, do_same, l_uhsub)
-DEF(sqadd, do_same, l_sqadd)
-DEF(uqadd, do_same, l_uqadd)
-DEF(sqsub, do_same, l_sqsub)
-DEF(uqsub, do_same, l_uqsub)
 DEF(sshl, do_same, l_sshl)
 DEF(ushl, do_same, l_ushl)
 DEF(srshl, do_same, l_srshl)

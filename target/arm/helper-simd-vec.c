@@ -2,7 +2,9 @@
  * helper-simd-vec.c — the AdvSIMD integer helpers that map one-to-one onto
  * whole-vector operations of the host: compares (register and zero),
  * min/max, absolute difference, MUL/MLA/MLS (also by element), ABS/NEG,
- * and the plain shifts by immediate (SSHR, USHR, SHL). They are written
+ * the plain shifts by immediate (SSHR, USHR, SHL) and the saturating
+ * SQADD/UQADD/SQSUB/UQSUB (overflow found per lane from the wrapped
+ * result, FPSR.QC when any active lane saturated). They are written
  * with the GCC/clang vector extensions on 128-bit vectors of the element
  * size, so the compiler emits the host's SIMD instructions (SSE2 on
  * x86-64, AdvSIMD on aarch64) instead of a lane loop; these are the
@@ -102,3 +104,56 @@ DEF_VX(neg, -ua)
 DEF_VX(ushr, sh >= 8 * sizeof(ua[0]) ? ua ^ ua : ua >> sh)
 DEF_VX(sshr, sa >> (sh >= 8 * sizeof(ua[0]) ? 8 * sizeof(ua[0]) - 1 : sh))
 DEF_VX(shl, ua << sh)
+
+/*
+ * Saturating add/subtract: the wrapped result and a per-lane overflow mask
+ * (all ones where the lane saturates), then the saturated value there.
+ * Signed: overflow when the operands' signs make the result's sign
+ * impossible; the saturated value is MAX or MIN by the sign of a.
+ */
+static ALWAYS_INLINE bool any_lane(vu64 ov, unsigned bytes)
+{
+    uint64_t lo = ov[0], hi = bytes > 8 ? ov[1] : 0;
+    if (bytes < 8)
+        lo &= (1ull << (8 * bytes)) - 1;
+    return (lo | hi) != 0;
+}
+
+#define VSAT_SIZE(VU, VS, EXPR_R, EXPR_OV, EXPR_SAT)                                     \
+    do {                                                                                 \
+        VU ua, ub;                                                                       \
+        memcpy(&ua, &env->vregs[sd_rn(desc)], 16);                                       \
+        memcpy(&ub, &env->vregs[sd_rm(desc)], 16);                                       \
+        VS sa = (VS)ua, sb = (VS)ub;                                                     \
+        (void)sa, (void)sb;                                                              \
+        VU r = (VU)(EXPR_R);                                                             \
+        VS sr = (VS)r;                                                                   \
+        (void)sr;                                                                        \
+        VU ov = (VU)(EXPR_OV), sat = (VU)(EXPR_SAT);                                     \
+        r = (ov & sat) | (~ov & r);                                                      \
+        if (any_lane((vu64)ov, bytes))                                                   \
+            simd_set_qc(env);                                                            \
+        vx_store(env, sd_rd(desc), (vu64)r, bytes);                                      \
+    } while (0)
+
+#define DEF_VSAT(name, R, OV, SAT)                                                       \
+    static void helper_simd_##name(CPUARMState *env, uint32_t desc)                      \
+    {                                                                                    \
+        unsigned bytes = sd_bytes(desc);                                                 \
+        switch (sd_vece(desc)) {                                                         \
+        case 0: { enum { BITS = 8 }; VSAT_SIZE(vu8, vs8, R, OV, SAT); break; }           \
+        case 1: { enum { BITS = 16 }; VSAT_SIZE(vu16, vs16, R, OV, SAT); break; }        \
+        case 2: { enum { BITS = 32 }; VSAT_SIZE(vu32, vs32, R, OV, SAT); break; }        \
+        default: { enum { BITS = 64 }; VSAT_SIZE(vu64, vs64, R, OV, SAT); break; }       \
+        }                                                                                \
+    }                                                                                    \
+    const TCGHelper h_simd_##name = TCG_HELPER(helper_simd_##name, TCG_VOID, HFLAGS);
+
+/* the lane type's MAX where sa >= 0, MIN where sa < 0: (sa >> (BITS-1)) is 0 or -1;
+ * MAX ^ -1 = MIN */
+#define SAT_BY_SIGN ((sa >> (BITS - 1)) ^ ((sa ^ sa) + (__typeof__(sa[0]))((1ull << (BITS - 1)) - 1)))
+
+DEF_VSAT(sqadd, ua + ub, ((sa ^ sr) & (sb ^ sr)) < 0, SAT_BY_SIGN)
+DEF_VSAT(sqsub, ua - ub, ((sa ^ sb) & (sa ^ sr)) < 0, SAT_BY_SIGN)
+DEF_VSAT(uqadd, ua + ub, r < ua, ~(ua ^ ua))
+DEF_VSAT(uqsub, ua - ub, ua < ub, ua ^ ua)
