@@ -113,6 +113,9 @@ static const struct {
     { 0x7ef9f800, "FP16 scalar two-reg misc U=1 a=1 opcode 11111" },
     { 0x5e78f800, "FP16 scalar two-reg misc opcode 01111 (no scalar FABS)" },
     { 0x0ef9f800, "FP16 vector two-reg misc U=0 a=1 opcode 11111 (no vector FRECPX)" },
+    { 0x5e798800, "FP16 scalar two-reg misc opcode 11000 (no scalar FRINTN)" },
+    { 0x5e799800, "FP16 scalar two-reg misc opcode 11001 (no scalar FRINTM)" },
+    { 0x5e79f800, "FP16 scalar two-reg misc U=0 a=0 opcode 11111" },
     /* QEMU 7.2 executes these */
     { 0x5e70d800, "FADDP (scalar, half) with sz=1" },
     { 0x0e70f800, "FMAXV (half) with sz=1" },
@@ -273,6 +276,14 @@ static void test_fpsr(void **state)
         assert_int_equal(arm_fpsr_read(env), FPSR_QC | FP_FLAG_DIVBYZERO);
         arm_fpsr_write(env, 0);
         assert_int_equal(arm_fpsr_read(env), 0);
+        /* fcvtzs h0, h1, #1 of -1.0: -2 as a 16-bit element, the rest of
+         * the register zero (QEMU 7.2 sign-extends it into bits 31:16) */
+        env->vregs[1].d[0] = 0xbc00;
+        env->vregs[0].d[0] = env->vregs[0].d[1] = ~0ull;
+        run1(cpu, 0x5f1ffc20);
+        assert_int_equal(c.excp, EXCP_BKPT);
+        assert_int_equal(env->vregs[0].d[0], 0xfffe);
+        assert_int_equal(env->vregs[0].d[1], 0);
     }
 }
 

@@ -19,9 +19,18 @@
  *     has (FEAT_JSCVT FJCVTZS, FEAT_FRINTTS FRINT32/64, FEAT_BF16,
  *     FEAT_DotProd, FEAT_FCMA, FEAT_FHM, FEAT_I8MM, FEAT_SHA512, FEAT_SHA3,
  *     FEAT_SM3, FEAT_SM4): Undefined in ferry by design;
+ *   - encodings where QEMU 7.2 itself departs from the ARM ARM: it aborts
+ *     (an assertion) on some unallocated FP16 two-register-misc words,
+ *     executes some unallocated FP16 pairwise/across-lanes and modified-
+ *     immediate words, and sign-extends FCVTZS (scalar, fixed-point, half);
+ *     each is listed with its reason, and test_a64_simd checks what ferry
+ *     does there (Undefined / the ARM ARM's result);
  *   - FPCR.AHP = 1 (alternative half precision): not modelled by fpu/
  *     (fpu/README.md); FPCR's trap enables (RAZ/WI in ferry, as on the
  *     Cortex-A cores; QEMU keeps them) and FEAT_AFP bits.
+ * Should-be-zero fields ("(0)" in the ARM ARM, such as Rm of FCMP #0.0) are
+ * generated: ferry ignores them as QEMU does, one of the behaviours the
+ * architecture permits for them (CONSTRAINED UNPREDICTABLE).
  *
  * Exit status: 0 when every case matched, 1 on a mismatch, 2 when the
  * oracle could not run.
