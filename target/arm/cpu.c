@@ -153,7 +153,9 @@ static const ARMCPUModel model_a53 = {
         .midr = 0x410fd034,          /* r0p4 */
         .id_aa64pfr0 = V80_PFR0,
         .id_aa64dfr0 = 0x10305106,   /* DebugVer 6, PMUv3, 6 BRPs, 4 WRPs, 2 CTX_CMPs */
-        .id_aa64isar0 = 0x00011120,  /* AES+PMULL, SHA1, SHA256, CRC32 */
+        .id_aa64isar0 = 0x00011120,  /* AES+PMULL, SHA1, SHA256, CRC32 (the Crypto
+                                        Extension is optional on A53/A57/A72; these
+                                        models have it, as QEMU 7.2's do) */
         .id_aa64mmfr0 = 0x00001122,  /* 40-bit PA, 16-bit ASID, mixed endian; 4K/64K */
         .ctr = 0x84448004,           /* 64-byte lines, VIPT L1I */
         .dczid = 4,                  /* 64-byte DC ZVA */
