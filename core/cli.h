@@ -57,7 +57,8 @@ bool cli_answer_help(CliConfig *c, Error **errp);
 /* The machine type the line selects (explicit, or the arch's default). */
 const MachineType *cli_machine_type(CliConfig *c, Error **errp);
 /* Checks -machine keys against the common ones and mt's; fills the boot
- * paths given as machine keys (kernel=, ...) into c->mc. */
+ * paths given as machine keys (kernel=, ...) into c->mc; then runs the
+ * board's own checks (MachineType.check). */
 int cli_validate_machine(CliConfig *c, const MachineType *mt, Error **errp);
 void cli_config_free(CliConfig *c);
 

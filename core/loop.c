@@ -292,6 +292,18 @@ bool loop_vclock_running(Loop *l)
     return l->vclock_running;
 }
 
+void loop_vclock_advance(Loop *l, int64_t ns)
+{
+    if (ns <= 0)
+        return;
+    if (l->vclock_running)
+        l->vclock_offset += ns;
+    else
+        l->vclock_frozen += ns;
+    if (l->timers[CLK_VIRTUAL])
+        kick_if_foreign(l);
+}
+
 /* ---- timers -------------------------------------------------------------- */
 
 Timer *timer_new(Loop *l, ClockType clock, TimerCb *cb, void *opaque)

@@ -55,6 +55,10 @@ int64_t clock_get_ns(Loop *l, ClockType clock);
 void loop_vclock_stop(Loop *l);
 void loop_vclock_start(Loop *l);
 bool loop_vclock_running(Loop *l);
+/* Moves the virtual clock forward by ns >= 0, running or stopped; virtual
+ * timers that become due fire on the next loop iteration. For tests that
+ * must not depend on host timing (the device tests step guest time). */
+void loop_vclock_advance(Loop *l, int64_t ns);
 
 Timer *timer_new(Loop *l, ClockType clock, TimerCb *cb, void *opaque);
 void timer_mod(Timer *t, int64_t expire_ns); /* absolute time on t's clock */

@@ -22,6 +22,14 @@
 typedef struct Machine Machine;
 typedef struct Chardev Chardev;
 
+/* -fw_cfg [name=]NAME,file=PATH or string=TEXT: a named file for the
+ * board's fw_cfg device. */
+typedef struct FwCfgUserItem {
+    const char *name;
+    const char *file;      /* exactly one of file and string is set */
+    const char *string;
+} FwCfgUserItem;
+
 typedef struct MachineConfig {
     uint64_t ram_size;     /* bytes; 0 = board default */
     unsigned smp_cpus;     /* 0 = 1 */
@@ -36,6 +44,8 @@ typedef struct MachineConfig {
     Opts *machine_opts;    /* -M/-machine, board properties unconsumed by core */
     Chardev *serial[4];    /* -serial, in order; NULL when none */
     int n_serial;
+    const FwCfgUserItem *fw_cfg; /* -fw_cfg, in order; the board's fw_cfg adds them */
+    int n_fw_cfg;
 } MachineConfig;
 
 typedef struct MachineType {
@@ -52,6 +62,11 @@ typedef struct MachineType {
     const char *const *props;
     int (*init)(Machine *m, Error **errp);
     void (*reset)(Machine *m); /* after all devices are reset; may be NULL */
+    /* Optional: checks the configuration (-machine values, CPU count, RAM
+     * size, files the board reads) before anything is created, so a
+     * mistake is reported before chardevs and netdevs open. ram_size and
+     * smp_cpus may still be 0 (the defaults). Creates nothing. */
+    int (*check)(const MachineConfig *cfg, Error **errp);
 } MachineType;
 
 void machine_type_register(const MachineType *mt);

@@ -17,6 +17,7 @@
 #include "core/cli.h"
 #include "core/log.h"
 #include "core/monitor.h"
+#include "devices/fw_cfg.h"
 #include "netback/net.h"
 #include "tcg/tb.h"
 #include "tcg/tcg.h"
@@ -217,6 +218,11 @@ int main(int argc, char **argv)
 
     if (machine_init(m, &err) < 0)
         fatal_err(err);
+    /* The board's fw_cfg device took the -fw_cfg items; a board without one
+     * cannot honour them. */
+    if (m->cfg.n_fw_cfg && !fw_cfg_find())
+        fatal("-fw_cfg %s: machine '%s' has no fw_cfg device", c->fw_cfgs.v[0]->text,
+              mt->name);
     for (int i = 0; i < c->devices.n; i++)
         if (!device_create_from_opts(c->devices.v[i], &err))
             fatal_err(err);
