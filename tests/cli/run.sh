@@ -57,7 +57,7 @@ check 1 "machine 'none' has no CPUs" $f -M none -cpu max
 check 1 "cannot read file" $f -kernel /nonexistent/Image
 check 1 "requires an argument" $f -kernel
 # aarch64's default board is virt; it stops at its first missing piece.
-check 1 "virt: the aarch64 CPU is not implemented yet" "$dir/ferry-system-aarch64"
+check 1 "virt: the virtio-mmio transport is not implemented yet" "$dir/ferry-system-aarch64"
 check 1 "the x86_64 default (q35) is not implemented yet" "$dir/ferry-system-x86_64"
 check 1 "unknown log item 'nope'" $f -d nope
 check 1 "block devices" $f -hda disk.img
@@ -74,8 +74,8 @@ check 1 "with highmem=off RAM must end below 4 GiB" $f -M virt,highmem=off -m 4G
 check 1 "-dtb /etc/hostname: not a device tree blob" $f -M virt -dtb /etc/hostname
 # Board values are checked before any backend opens (no wait for a client).
 check 1 "gic-version=5 is not a GIC version" $f -serial tcp:127.0.0.1:0,server=on,wait=on -M virt,gic-version=5
-check 1 "virt: the aarch64 CPU is not implemented yet" $f -M virt-7.2,gic-version=3,secure=on,virtualization=on -smp 4 -m 1G
-check 1 "virt: the aarch64 CPU is not implemented yet" $f -M virt,dumpdtb=/tmp/ferry-cli-never.dtb
+check 1 "virt: the virtio-mmio transport is not implemented yet" $f -M virt-7.2,gic-version=3,secure=on,virtualization=on -smp 4 -m 1G
+check 1 "virt: the virtio-mmio transport is not implemented yet" $f -M virt,dumpdtb=/tmp/ferry-cli-never.dtb
 # -fw_cfg: QEMU's forms and rules.
 check 1 "exactly one of file= and string= is needed" $f -M none -fw_cfg opt/x
 check 1 "name too long" $f -M none -fw_cfg opt/0123456789012345678901234567890123456789012345678901,string=x
