@@ -18,7 +18,9 @@
  * entry point with the device tree at the start of RAM.
  *
  * What is loaded is kept and copied into RAM again at every machine reset
- * (a reboot boots the same kernel, whatever the guest wrote over it).
+ * (a reboot boots the same kernel, whatever the guest wrote over it). As a
+ * boot loader would, the reset also leaves the PL011 set to 8 data bits
+ * and enabled, for a kernel's earlycon that writes without programming it.
  */
 #include "boards/virt-arm.h"
 
@@ -227,6 +229,12 @@ void virt_boot_reset(VirtBoard *vb)
     for (int i = 0; i < va->nblobs; i++) {
         VirtBlob *b = &va->blobs[i];
         memcpy(host + (b->addr - ram), b->data, b->len);
+    }
+    if (va->loaded && va->is_linux && vb->uart) {
+        /* What a boot loader leaves for the kernel's earlycon, which does
+         * not program the UART: 8 data bits, FIFOs on, UART/TX/RX enabled */
+        as_write_uint(vb->m->as, vb->map[VIRT_UART].base + 0x2c, 4, 0x70);
+        as_write_uint(vb->m->as, vb->map[VIRT_UART].base + 0x30, 4, 0x301);
     }
     uint64_t pc;
     uint64_t x[4] = { 0, 0, 0, 0 };
