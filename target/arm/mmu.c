@@ -523,6 +523,12 @@ static const char *fault_name(int f)
     return n[f];
 }
 
+static bool fetchable(CPUState *cs, uint64_t pa)
+{
+    const FlatRange *fr = cs->as ? as_lookup(cs->as, pa) : NULL;
+    return fr && fr->host;
+}
+
 bool arm_tlb_fill(CPUState *cs, uint64_t vaddr, MMUAccessType type, int mmu_idx, bool probe,
                   uintptr_t ra, TLBFill *out)
 {
@@ -530,7 +536,20 @@ bool arm_tlb_fill(CPUState *cs, uint64_t vaddr, MMUAccessType type, int mmu_idx,
     CPUARMState *env = &cpu->env;
     Priv p = priv_of(mmu_idx);
     Trans t;
-    if (translate(env, vaddr, type, p, true, &t)) {
+    if (translate(env, vaddr, type, p, true, &t) && type == MMU_INST_FETCH &&
+        !fetchable(cs, t.pa)) {
+        /* code only runs from RAM/ROM: elsewhere a synchronous external
+         * abort on the fetch */
+        if (probe)
+            return false;
+        qlog(LOG_GUEST_ERROR, "cpu %d: instruction fetch from %#" PRIx64 " (physical %#" PRIx64
+             "), which is not memory: external abort\n", cs->index, vaddr, t.pa);
+        env->exception.vaddress = vaddr;
+        arm_raise(env, EXCP_PREFETCH_ABORT,
+                  (uint32_t)EC_INSN_ABORT << ESR_EC_SHIFT | ESR_IL | FSC_SYNC_EXTERNAL,
+                  arm_current_el(env) ? arm_current_el(env) : 1, ra);
+    }
+    if (t.fault == FAULT_NONE) {
         out->phys = t.pa & TARGET_PAGE_MASK;
         out->prot = t.prot;
         out->lg_page_size = t.lg_size;

@@ -16,9 +16,10 @@
  * Who answers PSCI (QEMU's rule, see boards/virt.c virt_choose_psci): the
  * board picks HVC without EL2, SMC with EL2, and none when the guest's own
  * firmware runs at EL3 (secure=on with -bios) or the conduit would trap to
- * the EL the guest itself starts in. Calls that are not in the PSCI range
- * are the guest's: they go to EL2/EL3 as usual, or are Undefined when that
- * EL does not exist.
+ * the EL the guest itself starts in. As in QEMU, every HVC (or SMC) from
+ * EL1 and above through the conduit is a call to that firmware: functions
+ * it does not implement (other SMCCC services included) return
+ * NOT_SUPPORTED in X0.
  */
 #include "target/arm/sys-internal.h"
 
@@ -99,8 +100,6 @@ bool arm_psci_call(ARMCPU *cpu, bool is_smc)
     CPUARMState *env = &cpu->env;
     CPUState *cs = &cpu->parent;
     uint32_t fid = (uint32_t)env->xregs[0];
-    if (!is_psci_fid(fid))
-        return false;
     bool is64 = fid & PSCI_64;
     uint64_t a1 = env->xregs[1], a2 = env->xregs[2], a3 = env->xregs[3];
     if (!is64) {
@@ -114,7 +113,7 @@ bool arm_psci_call(ARMCPU *cpu, bool is_smc)
          cs->index, is_smc ? "SMC" : "HVC", fid, a1, a2, a3);
 
     if (!implemented(fid)) {
-        qlog(LOG_UNIMP, "cpu %d: PSCI function %#x is not implemented: NOT_SUPPORTED\n",
+        qlog(LOG_UNIMP, "cpu %d: firmware call %#x is not implemented: NOT_SUPPORTED\n",
              cs->index, fid);
         env->xregs[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
         return true;

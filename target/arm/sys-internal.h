@@ -160,9 +160,9 @@ uint64_t arm_gt_cntpct(CPUARMState *env);
 void arm_gt_update(ARMCPU *cpu, int t);
 uint64_t arm_clock_ns(CPUARMState *env);
 
-/* psci.c: an HVC (is_smc false) or SMC that the emulated firmware may
- * handle. Returns true if it did (X0.. set, the CPU continues after the
- * instruction or was powered off). */
+/* psci.c: an HVC (is_smc false) or SMC through the board's conduit, which
+ * the emulated firmware answers (X0.. set; the CPU continues after the
+ * instruction, waits, or was powered off). Always true. */
 bool arm_psci_call(ARMCPU *cpu, bool is_smc);
 
 /* cpu-sys.c: FN row helpers reading/writing the 64-bit field at r->offset */
