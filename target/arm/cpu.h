@@ -205,6 +205,7 @@ typedef enum ARMFeature {
     ARM_FEAT_UAO,           /* MMFR2.UAO >= 1 */
     ARM_FEAT_SSBS,          /* PFR1.SSBS >= 1 */
     ARM_FEAT_PMU,           /* DFR0.PMUVer >= 1 */
+    ARM_FEAT_E0PD,          /* MMFR2.E0PD >= 1 */
     ARM_FEAT__COUNT
 } ARMFeature;
 

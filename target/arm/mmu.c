@@ -15,6 +15,8 @@
  *              UXNTable/PXNTable (unless TCR_ELx.HPD), EL0-writable implies
  *              PXN, SCTLR_ELx.WXN, PSTATE.PAN; stage 2 S2AP and XN
  *   D8.5       the access flag (no hardware update: AF = 0 faults)
+ *   D8.2.x     FEAT_E0PD (TCR_EL1.E0PD0/1: EL0 accesses to a half fault at
+ *              level 0 without a walk)
  *   D8.9       MMU faults and their priority: address size, translation,
  *              access flag, permission; synchronous external abort on a
  *              table walk; stage 2 faults on stage 1 walks (S1PTW)
@@ -385,6 +387,10 @@ static bool translate(CPUARMState *env, uint64_t va, MMUAccessType type, Priv p,
     uint64_t want = upper ? ((nbits >= 64) ? ~0ull : (1ull << nbits) - 1) : 0;
     if (hi != want || epd)
         return fault(t, FAULT_TRANSLATION, 0);
+    /* E0PD: EL0 (and unprivileged) accesses to a half fault at once */
+    if (regime == 1 && p.unpriv && arm_has(env_archcpu(env), ARM_FEAT_E0PD) &&
+        ((tcr >> (upper ? 56 : 55)) & 1))
+        return fault(t, FAULT_TRANSLATION, 0);
 
     int start = 3 - (int)((inputsize - g - 1) / stride);
     unsigned lsb = g + (3 - (unsigned)start) * stride;
@@ -621,3 +627,5 @@ void arm_tlb_flush_e10(CPUARMState *env)
     tlb_flush_by_mmuidx(env_cs(env), ARM_MMU_MASK_E10);
     env->sys.tlb_tagged = 0;
 }
+
+ARM_FEATURE_BUILT(ARM_FEAT_E0PD)
