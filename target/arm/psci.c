@@ -1,6 +1,7 @@
 /*
  * psci.c — the Power State Coordination Interface as the firmware a board
- * emulates (PSCI 1.0, compatible with the 0.2 function IDs): reached by
+ * emulates (PSCI_VERSION says 1.1, as QEMU 7.2's does; the functions are
+ * those of 0.2 and 1.0, 1.1's additions are optional and absent): reached by
  * HVC or SMC per the board's conduit (ARMCPU.env.sys.links.psci_conduit),
  * answered by ferry instead of guest code at EL2/EL3.
  *
@@ -45,7 +46,7 @@ enum {
     FN_FEATURES = 0xa,
 };
 
-#define PSCI_VERSION_1_0 0x00010000u
+#define PSCI_VERSION_1_1 0x00010001u
 #define MPIDR_AFF_MASK 0xff00ffffffull
 
 /* Is fid in the PSCI range (fast call, standard secure service, 0..0x1f)? */
@@ -120,7 +121,7 @@ bool arm_psci_call(ARMCPU *cpu, bool is_smc)
     }
     switch (fid & 0x1f) {
     case FN_VERSION:
-        ret = PSCI_VERSION_1_0;
+        ret = PSCI_VERSION_1_1;
         break;
     case FN_CPU_SUSPEND:
         /* a standby state: wait for an interrupt, then return SUCCESS */

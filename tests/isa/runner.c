@@ -65,7 +65,9 @@ static bool no_vectors(ARMCPU *cpu, void *opaque)
     CPUARMState *env = &cpu->env;
     unsigned el = arm_current_el(env);
     CPUState *cs = &cpu->parent;
-    if (env->sys.vbar[el ? el : 1])
+    /* HVC/SMC may be firmware calls (PSCI), which need no vectors */
+    if (env->sys.vbar[el ? el : 1] || cs->exception_index == EXCP_HVC ||
+        cs->exception_index == EXCP_SMC)
         return false;
     fprintf(stderr, "runner: cpu %d: exception %d at pc %#" PRIx64 " (ESR %#x, FAR %#" PRIx64
             ", EL%u) and no vectors (VBAR_EL%u is 0)\n", cs->index, cs->exception_index,

@@ -240,4 +240,92 @@ static inline uint32_t mmio_r32(uint64_t a)
     return *(volatile uint32_t *)a;
 }
 
+/* ---- the virt board's GIC (v2: GICD + GICC MMIO; v3: GICD, GICR, ICC_*) -------------- */
+
+#define GICD 0x08000000ul
+#define GICC 0x08010000ul
+#define GICR 0x080a0000ul
+#define GICR_STRIDE 0x20000ul
+
+static inline int gic_is_v3(void)
+{
+    return ((MRS(id_aa64pfr0_el1) >> 24) & 0xf) != 0;
+}
+
+static inline unsigned cpu_index(void)
+{
+    uint64_t m = MRS(mpidr_el1);
+    return (unsigned)(m & 0xff) + 16 * (unsigned)((m >> 8) & 0xff);
+}
+
+/* Distributor on (once, by CPU 0) and this CPU's interface. */
+static inline void gic_init_dist(void)
+{
+    if (gic_is_v3())
+        mmio_w32(GICD + 0, 0x12);           /* ARE, EnableGrp1 (one security state) */
+    else
+        mmio_w32(GICD + 0, 1);
+}
+
+static inline void gic_init_cpu(void)
+{
+    if (gic_is_v3()) {
+        uint64_t rd = GICR + cpu_index() * GICR_STRIDE;
+        mmio_w32(rd + 0x14, mmio_r32(rd + 0x14) & ~2u);          /* WAKER.ProcessorSleep */
+        while (mmio_r32(rd + 0x14) & 4)
+            ;
+        mmio_w32(rd + 0x10000 + 0x80, 0xffffffffu);              /* SGIs/PPIs: group 1 */
+        MSR(s3_0_c12_c12_5, 7);                                  /* ICC_SRE_EL1 */
+        ISB();
+        MSR(s3_0_c4_c6_0, 0xff);                                 /* ICC_PMR_EL1 */
+        MSR(s3_0_c12_c12_7, 1);                                  /* ICC_IGRPEN1_EL1 */
+        ISB();
+    } else {
+        mmio_w32(GICC + 4, 0xff);                                /* GICC_PMR */
+        mmio_w32(GICC + 0, 1);                                   /* GICC_CTLR */
+    }
+}
+
+/* Enable SGI/PPI intid (< 32) on this CPU at priority 0x80. */
+static inline void gic_enable_private(unsigned intid)
+{
+    if (gic_is_v3()) {
+        uint64_t sgi = GICR + cpu_index() * GICR_STRIDE + 0x10000;
+        *(volatile uint8_t *)(sgi + 0x400 + intid) = 0x80;
+        mmio_w32(sgi + 0x100, 1u << intid);
+    } else {
+        *(volatile uint8_t *)(GICD + 0x400 + intid) = 0x80;
+        mmio_w32(GICD + 0x100, 1u << intid);
+    }
+}
+
+/* Acknowledge: the raw IAR value (GICv2 adds the source CPU for SGIs);
+ * GIC_INTID() of it is the interrupt; gic_eoi() takes the raw value. */
+#define GIC_INTID(v) ((v) & 0x3ffu)
+static inline unsigned gic_ack(void)
+{
+    if (gic_is_v3())
+        return (unsigned)MRS(s3_0_c12_c12_0) & 0xffffff;         /* ICC_IAR1_EL1 */
+    return mmio_r32(GICC + 0x0c);                                /* GICC_IAR */
+}
+
+static inline void gic_eoi(unsigned id)
+{
+    if (gic_is_v3())
+        MSR(s3_0_c12_c12_1, id);                                 /* ICC_EOIR1_EL1 */
+    else
+        mmio_w32(GICC + 0x10, id);
+}
+
+/* SGI intid to CPU cpu (< 16). */
+static inline void gic_send_sgi(unsigned cpu, unsigned intid)
+{
+    DSB();
+    if (gic_is_v3())
+        MSR(s3_0_c12_c11_5, (uint64_t)intid << 24 | (1ul << cpu));   /* ICC_SGI1R_EL1 */
+    else
+        mmio_w32(GICD + 0xf00, (1u << (16 + cpu)) | intid);          /* GICD_SGIR */
+    ISB();
+}
+
 #endif
