@@ -9,7 +9,8 @@
  * SMC64 0xC400_00xx), return codes, PSCI_VERSION, CPU_SUSPEND (executed as
  * a standby: a WFI, returning SUCCESS on wake-up, which the specification
  * allows for any state), CPU_OFF, CPU_ON (target by MPIDR affinity, entry
- * point, context ID in X0, started at the caller's EL with the MMU off),
+ * point, context ID in X0, started with the MMU off at the highest
+ * Non-secure EL — EL2 when the CPU has it — as firmware does),
  * AFFINITY_INFO (level 0), MIGRATE_INFO_TYPE (2: no Trusted OS to
  * migrate), SYSTEM_OFF, SYSTEM_RESET, PSCI_FEATURES; and Arm DEN 0028
  * (SMC Calling Convention) for argument widths: SMC32 calls use W1..W3.
@@ -109,7 +110,6 @@ bool arm_psci_call(ARMCPU *cpu, bool is_smc)
         a3 = (uint32_t)a3;
     }
     int64_t ret = PSCI_NOT_SUPPORTED;
-    unsigned el = arm_current_el(env);
     qlog(LOG_INT, "cpu %d: PSCI %s function %#x (%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64 ")\n",
          cs->index, is_smc ? "SMC" : "HVC", fid, a1, a2, a3);
 
@@ -143,9 +143,12 @@ bool arm_psci_call(ARMCPU *cpu, bool is_smc)
         } else if (a2 & 3) {
             ret = PSCI_INVALID_ADDRESS;
         } else {
+            /* the target enters the highest Non-secure EL, as firmware
+             * (Trusted Firmware-A, QEMU) does: EL2 when it exists */
+            unsigned tel = arm_has_el2(&t->env) ? 2 : 1;
             qlog(LOG_INT, "cpu %d: PSCI CPU_ON cpu %d at %#" PRIx64 " EL%u context %#" PRIx64 "\n",
-                 cs->index, t->parent.index, a2, el, a3);
-            arm_cpu_power_on(t, a2, el, a3);
+                 cs->index, t->parent.index, a2, tel, a3);
+            arm_cpu_power_on(t, a2, tel, a3);
             ret = PSCI_SUCCESS;
         }
         break;

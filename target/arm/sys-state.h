@@ -79,6 +79,8 @@ typedef struct ARMSysRegs {
     /* debug (D2, D17.3) */
     uint64_t mdscr_el1, oslsr_el1, osdlr_el1, mdccint_el1, dbgclaim, oseccr_el1;
     uint64_t dbgbvr[ARM_MAX_BRPS], dbgbcr[ARM_MAX_BRPS], dbgwvr[ARM_MAX_BRPS], dbgwcr[ARM_MAX_BRPS];
+    /* GICv3 virtual interface control (stored only: ICH_*_EL2) */
+    uint64_t ich_hcr, ich_vmcr, ich_apr[2][4], ich_lr[16];
     /* TB flags cache (arm_sys_tb_flags): valid while tbflags_key matches */
     uint32_t tbflags, tbflags_key;
     /* the TLB holds entries for tagged (TBI) addresses: flush by VA flushes all */
