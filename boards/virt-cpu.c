@@ -13,7 +13,9 @@
  * for more than 123 CPUs) and the ITS at 0x08080000; each CPU's IRQ and
  * FIQ from the GIC; the generic timer on PPIs 30 (EL1 physical),
  * 27 (virtual), 26 (EL2 physical), 29 (secure physical); 256 SPIs.
- * With a PSCI conduit every CPU but the first starts powered off.
+ * With a PSCI conduit every CPU but the first starts powered off. The
+ * GICv2 virtualization frames (virtualization=on) read as zero: the
+ * virtual CPU interface is not implemented.
  */
 #include "boards/virt-arm.h"
 
@@ -102,6 +104,26 @@ int virt_cpus_create(VirtBoard *vb, Error **errp)
 
 #define VIRT_GIC_NUM_IRQ (GIC_INTERNAL + VIRT_NUM_SPIS)
 
+/* GICv2 virtualization frames: not implemented, RAZ/WI (logged once). */
+static uint64_t gich_read(void *opaque, hwaddr off, unsigned size)
+{
+    (void)size;
+    static bool logged;
+    if (!logged)
+        qlog(LOG_UNIMP, "virt: %s (GICv2 virtualization extensions) at offset %#" PRIx64
+             " read: not implemented, reads as zero\n", (const char *)opaque, (uint64_t)off);
+    logged = true;
+    return 0;
+}
+
+static void gich_write(void *opaque, hwaddr off, uint64_t v, unsigned size)
+{
+    (void)size;
+    (void)v;
+    qlog(LOG_UNIMP, "virt: %s (GICv2 virtualization extensions) at offset %#" PRIx64
+         " written: not implemented, ignored\n", (const char *)opaque, (uint64_t)off);
+}
+
 static int create_gicv2(VirtBoard *vb, VirtArm *va, Error **errp)
 {
     Machine *m = vb->m;
@@ -118,9 +140,19 @@ static int create_gicv2(VirtBoard *vb, VirtArm *va, Error **errp)
             return -1;
         mr_add_subregion(m->sysmem, vb->map[VIRT_GIC_V2M].base, va->v2m->mr, 0);
     }
-    if (vb->cfg.virtualization)
-        qlog(LOG_UNIMP, "virt: the GICv2 virtualization frames (GICH/GICV) are not "
-             "implemented: a hypervisor in the guest cannot use a virtual GIC\n");
+    if (vb->map[VIRT_GIC_HYP].size) {
+        /* The device tree names the virtualization frames; a hypervisor
+         * probing them (KVM's vgic-v2) finds them reading as zero: one
+         * list register, no virtual CPU interface behind it. */
+        static const MemOps ops = { .read = gich_read, .write = gich_write, .min_size = 4,
+                                    .max_size = 4 };
+        MemoryRegion *h = mr_new_mmio("gic-hyp (not implemented)", vb->map[VIRT_GIC_HYP].size,
+                                      &ops, "GICH");
+        MemoryRegion *v = mr_new_mmio("gic-vcpu (not implemented)",
+                                      vb->map[VIRT_GIC_VCPU].size, &ops, "GICV");
+        mr_add_subregion(m->sysmem, vb->map[VIRT_GIC_HYP].base, h, 0);
+        mr_add_subregion(m->sysmem, vb->map[VIRT_GIC_VCPU].base, v, 0);
+    }
     return 0;
 }
 
