@@ -532,6 +532,11 @@ static int opt_object(CliConfig *c, const char *opt, const char *arg, Error **er
         }
         goto out;
     }
+    if (net_object_type_known(type)) {
+        /* Checked once the whole line is read; made after the netdevs. */
+        optslist_add(&c->objects, o);
+        return 0;
+    }
     for (int i = 0; object_types[i]; i++) {
         if (!strcmp(type, object_types[i])) {
             char *what = xasprintf("object type '%s' is", type);
@@ -984,6 +989,18 @@ int cli_parse(CliConfig *c, int argc, char **argv, Error **errp)
     for (int i = 0; i < c->devices.n; i++)
         if (device_validate_opts(c->devices.v[i], errp) < 0)
             return -1;
+    for (int i = 0; i < c->objects.n; i++) {
+        Opts *o = c->objects.v[i];
+        if (net_object_check_opts(o, errp) < 0)
+            return -1;
+        for (int j = 0; j < i; j++) {
+            if (!strcmp(opts_get(c->objects.v[j], "id"), opts_get(o, "id"))) {
+                error_setg(errp, "%s %s: Duplicate ID '%s' for object", o->option, o->text,
+                           opts_get(o, "id"));
+                return -1;
+            }
+        }
+    }
     return 0;
 }
 
@@ -1142,9 +1159,10 @@ bool cli_answer_help(CliConfig *c, Error **errp)
         any = true;
     }
     if (c->help_object) {
-        printf("List of object types (none implemented yet):\n");
+        printf("List of object types:\n");
         for (int i = 0; object_types[i]; i++)
-            printf("  %s\n", object_types[i]);
+            printf("  %s%s\n", object_types[i],
+                   net_object_type_known(object_types[i]) ? "" : " (not implemented yet)");
         any = true;
     }
     return any;

@@ -60,6 +60,11 @@ typedef struct MachineType {
     /* -machine keys this board understands besides the common ones;
      * NULL-terminated. init() reads them from cfg.machine_opts. */
     const char *const *props;
+    /* The NIC model for -nic/-net nic without model= and for the default
+     * network (QEMU's rule: virt gets virtio-net-pci); NULL: the board
+     * places no pluggable NICs. An onboard NIC takes its request in init()
+     * with nic_request_claim() (netback/net.h). */
+    const char *default_nic;
     int (*init)(Machine *m, Error **errp);
     void (*reset)(Machine *m); /* after all devices are reset; may be NULL */
     /* Optional: checks the configuration (-machine values, CPU count, RAM

@@ -3,12 +3,18 @@
  * machine in phases, each finding what the earlier ones made:
  *
  *   1. parse and check the whole line; answer help requests
- *   2. chardevs (-chardev), network backends (-netdev, -net, -nic)
- *   3. serial ports and monitors, then the machine (board, RAM, onboard devices)
- *   4. -device lines realized; run until the guest or the user ends it
+ *   2. chardevs (-chardev), network backends (-netdev, then -net and -nic,
+ *      which also record the NICs they ask for; the default network when no
+ *      network option and no -nodefaults), then -object filter-dump on them
+ *   3. serial ports and monitors, then the machine (board, RAM, onboard
+ *      devices: an onboard NIC takes its -nic request here), then the
+ *      pluggable NICs -nic/-net nic asked for, on the buses the board made
+ *   4. -device lines realized; QEMU's warnings for a half-configured
+ *      network; run until the guest or the user ends it
  *
- * -device, -netdev, -nic and -net lines are already checked in phase 1, so a
- * misspelt property is reported even when the board cannot be built.
+ * -device, -netdev, -nic, -net and -object lines are already checked in
+ * phase 1, so a misspelt property is reported even when the board cannot
+ * be built.
  */
 #include <signal.h>
 #include <unistd.h>
@@ -169,6 +175,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < c->chardevs.n; i++)
         if (!chardev_new_from_opts(loop, c->chardevs.v[i], &err))
             fatal_err(err);
+    net_init(loop);
     for (int i = 0; i < c->netdevs.n; i++)
         if (netdev_create_from_opts(c->netdevs.v[i], &err) < 0)
             fatal_err(err);
@@ -181,6 +188,11 @@ int main(int argc, char **argv)
             fatal_err(err);
         c->nic_none |= none;
     }
+    if (!c->user_gave_net && !c->nodefaults && net_create_default(&err) < 0)
+        fatal_err(err);
+    for (int i = 0; i < c->objects.n; i++)
+        if (net_object_create(c->objects.v[i], &err) < 0)
+            fatal_err(err);
 
     Machine *m = machine_new(mt, loop);
     m->cfg = c->mc;
@@ -216,7 +228,7 @@ int main(int argc, char **argv)
         add_monitor(m, chr);
     }
 
-    if (machine_init(m, &err) < 0)
+    if (machine_init(m, &err) < 0 || net_place_nics(m, &err) < 0)
         fatal_err(err);
     /* The board's fw_cfg device took the -fw_cfg items; a board without one
      * cannot honour them. */
@@ -226,6 +238,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < c->devices.n; i++)
         if (!device_create_from_opts(c->devices.v[i], &err))
             fatal_err(err);
+    net_check_clients();
     if (c->pidfile)
         pidfile_write(c->pidfile);
 

@@ -68,11 +68,4 @@ PENDING_NIC(nic_tulip, "tulip", pci_nic_base, "DEC 21143 Tulip");
 PENDING_NIC(nic_vmxnet3, "vmxnet3", pci_nic_base, "VMware Paravirtualized Ethernet v3");
 PENDING_NIC(nic_rocker, "rocker", pci_nic_base, "Rocker switch");
 PENDING_NIC(nic_pvrdma, "pvrdma", pci_nic_base, "RDMA Device");
-PENDING_NIC(nic_virtio_net_pci, "virtio-net-pci", pci_nic_base, "virtio network device (PCI)");
-PENDING_NIC(nic_virtio_net_pci_t, "virtio-net-pci-transitional", pci_nic_base,
-            "virtio network device (PCI, transitional)");
-PENDING_NIC(nic_virtio_net_pci_nt, "virtio-net-pci-non-transitional", pci_nic_base,
-            "virtio network device (PCI, modern only)");
-PENDING_NIC(nic_virtio_net_device, "virtio-net-device", nic_base,
-            "virtio network device (virtio-mmio)");
 PENDING_NIC(nic_usb_net, "usb-net", nic_base, "USB network adapter (CDC Ethernet/RNDIS)");

@@ -25,9 +25,10 @@
  *                 IR ops each and every condition is one compare (EQ: ZF==0,
  *                 MI: NF<0, CS: CF!=0, VS: VF<0, HI: (-CF & ZF)!=0, GE:
  *                 (NF^VF)>=0, GT: (ZF & ~((NF^VF)>>63))!=0). 32-bit
- *                 operations keep the same rule: NF/VF carry the 32-bit
- *                 sign in bit 63 (sign-extended or shifted up), ZF is the
- *                 zero-extended 32-bit result. Use arm_nzcv_read/write().
+ *                 operations keep the same rule: they compute on operands
+ *                 shifted into the high half, so NF = ZF = result << 32
+ *                 and VF's bit 63 is the 32-bit overflow. Only the rule
+ *                 above is an invariant. Use arm_nzcv_read/write().
  *   pstate        the rest of PSTATE in SPSR layout (EL, SPSel, DAIF, SS,
  *                 IL, PAN, UAO, ...); bits 31:28 (NZCV) are always 0 here.
  *   vregs[32]     V0..V31, 16 bytes each, little-endian: element i of size

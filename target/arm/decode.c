@@ -147,6 +147,16 @@ size_t a64_decode_count(void)
     return nb_lines;
 }
 
+const A64DecodeEntry *a64_decode_line(size_t i, uint32_t *mask, uint32_t *value)
+{
+    ensure_compiled();
+    if (i >= nb_lines)
+        return NULL;
+    *mask = lines[i].mask;
+    *value = lines[i].value;
+    return lines[i].e;
+}
+
 unsigned a64_decode_check(FILE *out)
 {
     ensure_compiled();

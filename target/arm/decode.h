@@ -59,8 +59,10 @@ const A64DecodeEntry *a64_decode_lookup_any(uint32_t insn);
  * printed to out; returns the number of problems. */
 unsigned a64_decode_check(FILE *out);
 
-/* Number of registered lines (tests). */
+/* Number of registered lines, and line i's entry and compiled pattern
+ * (tests, the fuzzer's encoding generator). */
 size_t a64_decode_count(void);
+const A64DecodeEntry *a64_decode_line(size_t i, uint32_t *mask, uint32_t *value);
 
 /* Parse one pattern into mask/value; false if malformed. */
 bool a64_pattern_parse(const char *pat, uint32_t *mask, uint32_t *value);

@@ -11,10 +11,11 @@
  * EFAULT) instead of faulting the guest or touching host memory.
  *
  * Refused (return -1, errno EPERM, as the specification allows an
- * implementation to fail them): SYS_TMPNAM, SYS_REMOVE, SYS_RENAME,
- * SYS_SYSTEM — a guest must not delete or rename host files or run host
- * commands. SYS_OPEN opens host files relative to ferry's working
- * directory (":tt" is the console).
+ * implementation to fail them): SYS_TMPNAM, SYS_RENAME, SYS_SYSTEM, and
+ * SYS_REMOVE of any file the program did not create itself in this run —
+ * a guest must not delete or rename host files or run host commands.
+ * SYS_OPEN opens host files relative to ferry's working directory (":tt"
+ * is the console).
  */
 #include "target/arm/semihosting.h"
 
@@ -45,6 +46,11 @@ typedef struct Handle {
     int fd;
 } Handle;
 static Handle handles[MAX_HANDLES];
+
+/* Files the program created (opened for writing when they did not exist):
+ * the only ones SYS_REMOVE deletes. */
+#define MAX_CREATED 64
+static char *created[MAX_CREATED];
 
 static int64_t handle_new(int fd, bool console)
 {
@@ -206,7 +212,16 @@ static int64_t sys_open(Ctx *c)
             f = flags[2 + ((mode >> 1) & 1)];
         else
             f = ((mode >> 1) & 1 ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND;
+        bool existed = access(name, F_OK) == 0;
         int fd = open(name, f | O_CLOEXEC, 0644);
+        if (fd >= 0 && !existed && (f & O_CREAT)) {
+            for (int i = 0; i < MAX_CREATED; i++) {
+                if (!created[i]) {
+                    created[i] = xstrdup(name);
+                    break;
+                }
+            }
+        }
         if (fd < 0) {
             h = fail(errno);
         } else {
@@ -302,6 +317,29 @@ static int64_t sys_read(Ctx *c)
     return (int64_t)left;   /* bytes not read */
 }
 
+static int64_t sys_remove(Ctx *c)
+{
+    uint64_t a[2];
+    if (!read_args(c, a, 2))
+        return fail(EFAULT);
+    char *name = read_string(c, a[0], a[1]);
+    if (!name)
+        return fail(EFAULT);
+    int64_t r = fail(EPERM);
+    for (int i = 0; i < MAX_CREATED; i++) {
+        if (created[i] && !strcmp(created[i], name)) {
+            r = unlink(name) < 0 ? fail(errno) : 0;
+            free(created[i]);
+            created[i] = NULL;
+            break;
+        }
+    }
+    if (r < 0 && sh_errno == EPERM)
+        qlog(LOG_UNIMP, "semihosting: SYS_REMOVE of %s refused (not created by the program)\n", name);
+    free(name);
+    return r;
+}
+
 static int64_t sys_seek(Ctx *c)
 {
     uint64_t a[2];
@@ -337,7 +375,7 @@ static int64_t sys_istty(Ctx *c)
     Handle *h = handle_get(a[0]);
     if (!h)
         return fail(EBADF);
-    return h->console || isatty(h->fd) ? 1 : 0;
+    return isatty(h->fd) ? 1 : 0;
 }
 
 static int64_t sys_get_cmdline(Ctx *c)
@@ -442,8 +480,8 @@ void arm_semihosting_call(CPUARMState *env, uintptr_t ra)
     case SH_SYS_ISTTY: ret = sys_istty(&c); break;
     case SH_SYS_SEEK: ret = sys_seek(&c); break;
     case SH_SYS_FLEN: ret = sys_flen(&c); break;
+    case SH_SYS_REMOVE: ret = sys_remove(&c); break;
     case SH_SYS_TMPNAM:
-    case SH_SYS_REMOVE:
     case SH_SYS_RENAME:
     case SH_SYS_SYSTEM:
         qlog(LOG_UNIMP, "semihosting: operation %#x refused\n", op);

@@ -96,12 +96,14 @@ bool arm_gen_sysreg_access(DisasContext *dc, uint32_t enc, bool isread, unsigned
         qlog(LOG_UNIMP, "a64: %08x at %#" PRIx64 ": %s of unknown system register "
              "S%u_%u_C%u_C%u_%u: Undefined\n", dc->insn, dc->pc, isread ? "read" : "write",
              op0, op1, crn, crm, op2);
-        return false;
+        unallocated_encoding(dc);
+        return true;
     }
     if (!(r->access & (isread ? SR_R(dc->el) : SR_W(dc->el)))) {
         qlog(LOG_UNIMP, "a64: %08x at %#" PRIx64 ": %s of %s not allowed at EL%u: Undefined\n",
              dc->insn, dc->pc, isread ? "read" : "write", r->name, dc->el);
-        return false;
+        unallocated_encoding(dc);
+        return true;
     }
     if (dc->el == 0 && r->el0_tbflag && !(dc->tbflags & r->el0_tbflag)) {
         gen_exception_insn(dc, EXCP_UDEF, syn_sysreg_trap(op0, op1, crn, crm, op2, rt, isread), 1);

@@ -347,9 +347,11 @@ static bool trans_dp2(DisasContext *dc, uint32_t insn)
             else
                 ir_div(s, d, a, b);
         } else if (opc == 2) {
-            ir_divu(s, d, tmp_ext32u(dc, a), tmp_ext32u(dc, b));
+            TCGv x = tmp_ext32u(dc, a), y = tmp_ext32u(dc, b);
+            ir_divu(s, d, x, y);
         } else {
-            ir_div(s, d, tmp_ext32s(dc, a), tmp_ext32s(dc, b));
+            TCGv x = tmp_ext32s(dc, a), y = tmp_ext32s(dc, b);
+            ir_div(s, d, x, y);
             ir_ext32u(s, d, d);
         }
         return true;
@@ -409,10 +411,13 @@ static bool trans_dp3(DisasContext *dc, uint32_t insn)
         break;
     case 1:   /* SMADDL/SMSUBL */
     case 5:   /* UMADDL/UMSUBL */
-        if (op31 == 1)
-            ir_mul(s, t, tmp_ext32s(dc, a), tmp_ext32s(dc, b));
-        else
-            ir_mul(s, t, tmp_ext32u(dc, a), tmp_ext32u(dc, b));
+        if (op31 == 1) {
+            TCGv x = tmp_ext32s(dc, a), y = tmp_ext32s(dc, b);
+            ir_mul(s, t, x, y);
+        } else {
+            TCGv x = tmp_ext32u(dc, a), y = tmp_ext32u(dc, b);
+            ir_mul(s, t, x, y);
+        }
         break;
     case 2:   /* SMULH */
     case 6:   /* UMULH */

@@ -10,10 +10,11 @@
  * LDR/STR (SIMD&FP), and J1 ExtendReg.
  *
  * Writeback with the base also the transfer register (Rn == Rt) is
- * CONSTRAINED UNPREDICTABLE (K1.2.3); ferry does what QEMU and the
- * Cortex-A cores it was checked against do: a load writes the loaded
- * value last (the base update is lost), a store stores the register's
- * value from before the writeback. LDP with Rt == Rt2: Rt2's value wins.
+ * CONSTRAINED UNPREDICTABLE (K1.2.3); ferry makes the choice QEMU makes
+ * (checked by tests/isa/arm/ldst.c under qemu-system-aarch64): a load
+ * writes the loaded value, then the base writeback (the base update
+ * wins), a store stores the register's value from before the writeback.
+ * LDP with Rt == Rt2: Rt's value wins.
  */
 #include "target/arm/translate.h"
 
@@ -172,13 +173,13 @@ static bool trans_ldst_imm9(DisasContext *dc, uint32_t insn)
     else
         ir_addi(s, addr, base, (uint64_t)imm);
     do_access(dc, &o, rt, addr, mmu_idx, &val);
+    finish_load(dc, rt, val);
     if (wback) {
         if (post)
             ir_addi(s, cpu_X[rn], addr, (uint64_t)imm);
         else
             ir_mov(s, cpu_X[rn], addr);
     }
-    finish_load(dc, rt, val);
     return true;
 }
 
@@ -291,15 +292,15 @@ static bool trans_ldst_pair(DisasContext *dc, uint32_t insn)
         do_access(dc, &o, rt, addr, dc->mmu_idx, &v1);
         do_access(dc, &o, rt2, addr2, dc->mmu_idx, &v2);
     }
+    if (load && !v) {
+        finish_load(dc, rt2, v2);
+        finish_load(dc, rt, v1);
+    }
     if (wback) {
         if (post)
             ir_addi(s, cpu_X[rn], addr, (uint64_t)imm);
         else
             ir_mov(s, cpu_X[rn], addr);
-    }
-    if (load && !v) {
-        finish_load(dc, rt, v1);
-        finish_load(dc, rt2, v2);
     }
     return true;
 }

@@ -195,9 +195,10 @@ static bool trans_barrier(DisasContext *dc, uint32_t insn)
         ir_mb(dc->s, kinds);
         return true;
     }
-    case 6:   /* ISB: context synchronization; later code may differ */
+    case 6:   /* ISB: context synchronization: end the block, so what follows is
+               translated with the TB flags in force now */
         ir_mb(dc->s, TCG_MO_ALL);
-        dc->is_jmp = DISAS_UPDATE_EXIT;
+        dc->is_jmp = DISAS_UPDATE_NOCHAIN;
         return true;
     case 7:   /* SB */
         if (!dc_has(dc, ARM_FEAT_SB))

@@ -99,76 +99,93 @@ TCGv tmp_ext32s(DisasContext *dc, TCGv v)
 void gen_logic_cc(DisasContext *dc, bool sf, TCGv result)
 {
     TCGContext *s = dc->s;
-    if (sf) {
+    if (sf)
         ir_mov(s, cpu_NF, result);
-    } else {
+    else
         ir_shli(s, cpu_NF, result, 32);
-    }
-    ir_mov(s, cpu_ZF, result);
+    ir_mov(s, cpu_ZF, cpu_NF);
     ir_movi(s, cpu_CF, 0);
     ir_movi(s, cpu_VF, 0);
 }
 
-void gen_add_cc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b)
+/*
+ * The flag-setting arithmetic works on 64-bit values; a 32-bit operation
+ * runs on its operands shifted into the high half (a << 32): the carry and
+ * signed overflow out of bit 63 are then those out of bit 31, the sign is
+ * bit 63 and the result is zero exactly when the 32-bit result is, so NF
+ * and ZF can both be the shifted result. The 32-bit result is r >> 32.
+ */
+
+/* r = a + b (+ cin, already scaled like a and b), NZCV from it */
+static TCGv add_cc64(DisasContext *dc, TCGv a, TCGv b, TCGv cin)
+{
+    TCGContext *s = dc->s;
+    TCGv zero = ir_const64(s, 0), r = new_tmp(dc), c = new_tmp(dc), x = new_tmp(dc), y = new_tmp(dc);
+    if (tcgv_is_none(cin)) {
+        ir_add2(s, r, c, a, zero, b, zero);
+    } else {
+        ir_add2(s, r, c, a, zero, cin, zero);
+        ir_add2(s, r, c, r, c, b, zero);
+    }
+    ir_xor(s, x, r, a);
+    ir_xor(s, y, a, b);
+    ir_andc(s, cpu_VF, x, y);
+    ir_mov(s, cpu_CF, c);
+    ir_mov(s, cpu_NF, r);
+    ir_mov(s, cpu_ZF, r);
+    return r;
+}
+
+/* r = a - b, NZCV from it (C = no borrow) */
+static TCGv sub_cc64(DisasContext *dc, TCGv a, TCGv b)
 {
     TCGContext *s = dc->s;
     TCGv r = new_tmp(dc), x = new_tmp(dc), y = new_tmp(dc);
+    ir_sub(s, r, a, b);
+    ir_setcond(s, COND_GEU, cpu_CF, a, b);
+    ir_xor(s, x, a, b);
+    ir_xor(s, y, a, r);
+    ir_and(s, cpu_VF, x, y);
+    ir_mov(s, cpu_NF, r);
+    ir_mov(s, cpu_ZF, r);
+    return r;
+}
+
+static TCGv high32(DisasContext *dc, TCGv v)
+{
+    TCGv t = new_tmp(dc);
+    ir_shli(dc->s, t, v, 32);
+    return t;
+}
+
+void gen_add_cc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b)
+{
     if (sf) {
-        TCGv zero = ir_const64(s, 0), c = new_tmp(dc);
-        ir_add2(s, r, c, a, zero, b, zero);
-        ir_xor(s, x, r, a);
-        ir_xor(s, y, a, b);
-        ir_andc(s, cpu_VF, x, y);
-        ir_mov(s, cpu_CF, c);
-        ir_mov(s, cpu_NF, r);
-        ir_mov(s, cpu_ZF, r);
-        ir_mov(s, d, r);
+        ir_mov(dc->s, d, add_cc64(dc, a, b, TCGV_NONE));
     } else {
-        TCGv a32 = tmp_ext32u(dc, a), b32 = tmp_ext32u(dc, b);
-        ir_add(s, r, a32, b32);
-        ir_xor(s, x, r, a32);
-        ir_xor(s, y, a32, b32);
-        ir_andc(s, x, x, y);
-        ir_shli(s, cpu_VF, x, 32);
-        ir_shri(s, cpu_CF, r, 32);
-        ir_shli(s, cpu_NF, r, 32);
-        ir_ext32u(s, cpu_ZF, r);
-        ir_mov(s, d, cpu_ZF);
+        /* (operands in sequence: argument evaluation order is unspecified) */
+        TCGv ah = high32(dc, a), bh = high32(dc, b);
+        TCGv r = add_cc64(dc, ah, bh, TCGV_NONE);
+        ir_shri(dc->s, d, r, 32);
     }
 }
 
 void gen_sub_cc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b)
 {
-    TCGContext *s = dc->s;
-    TCGv r = new_tmp(dc), x = new_tmp(dc), y = new_tmp(dc);
     if (sf) {
-        ir_sub(s, r, a, b);
-        ir_setcond(s, COND_GEU, cpu_CF, a, b);
-        ir_xor(s, x, a, b);
-        ir_xor(s, y, a, r);
-        ir_and(s, cpu_VF, x, y);
-        ir_mov(s, cpu_NF, r);
-        ir_mov(s, cpu_ZF, r);
-        ir_mov(s, d, r);
+        ir_mov(dc->s, d, sub_cc64(dc, a, b));
     } else {
-        TCGv a32 = tmp_ext32u(dc, a), b32 = tmp_ext32u(dc, b);
-        ir_sub(s, r, a32, b32);
-        ir_setcond(s, COND_GEU, cpu_CF, a32, b32);
-        ir_xor(s, x, a32, b32);
-        ir_xor(s, y, a32, r);
-        ir_and(s, x, x, y);
-        ir_shli(s, cpu_VF, x, 32);
-        ir_shli(s, cpu_NF, r, 32);
-        ir_ext32u(s, cpu_ZF, r);
-        ir_mov(s, d, cpu_ZF);
+        TCGv ah = high32(dc, a), bh = high32(dc, b);
+        TCGv r = sub_cc64(dc, ah, bh);
+        ir_shri(dc->s, d, r, 32);
     }
 }
 
 void gen_adc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b, bool set_flags)
 {
     TCGContext *s = dc->s;
-    TCGv r = new_tmp(dc);
     if (!set_flags) {
+        TCGv r = new_tmp(dc);
         ir_add(s, r, a, b);
         ir_add(s, r, r, cpu_CF);
         if (sf)
@@ -177,30 +194,12 @@ void gen_adc(DisasContext *dc, bool sf, TCGv d, TCGv a, TCGv b, bool set_flags)
             ir_ext32u(s, d, r);
         return;
     }
-    TCGv x = new_tmp(dc), y = new_tmp(dc);
     if (sf) {
-        TCGv zero = ir_const64(s, 0), c = new_tmp(dc);
-        ir_add2(s, r, c, a, zero, cpu_CF, zero);
-        ir_add2(s, r, c, r, c, b, zero);
-        ir_xor(s, x, r, a);
-        ir_xor(s, y, a, b);
-        ir_andc(s, cpu_VF, x, y);
-        ir_mov(s, cpu_CF, c);
-        ir_mov(s, cpu_NF, r);
-        ir_mov(s, cpu_ZF, r);
-        ir_mov(s, d, r);
+        ir_mov(s, d, add_cc64(dc, a, b, cpu_CF));
     } else {
-        TCGv a32 = tmp_ext32u(dc, a), b32 = tmp_ext32u(dc, b);
-        ir_add(s, r, a32, b32);
-        ir_add(s, r, r, cpu_CF);
-        ir_xor(s, x, r, a32);
-        ir_xor(s, y, a32, b32);
-        ir_andc(s, x, x, y);
-        ir_shli(s, cpu_VF, x, 32);
-        ir_shri(s, cpu_CF, r, 32);
-        ir_shli(s, cpu_NF, r, 32);
-        ir_ext32u(s, cpu_ZF, r);
-        ir_mov(s, d, cpu_ZF);
+        TCGv ah = high32(dc, a), bh = high32(dc, b), ch = high32(dc, cpu_CF);
+        TCGv r = add_cc64(dc, ah, bh, ch);
+        ir_shri(s, d, r, 32);
     }
 }
 

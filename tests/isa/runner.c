@@ -69,9 +69,16 @@ static bool no_vectors(ARMCPU *cpu, void *opaque)
     if (env->sys.vbar[el ? el : 1] || cs->exception_index == EXCP_HVC ||
         cs->exception_index == EXCP_SMC)
         return false;
-    fprintf(stderr, "runner: cpu %d: exception %d at pc %#" PRIx64 " (ESR %#x, FAR %#" PRIx64
-            ", EL%u) and no vectors (VBAR_EL%u is 0)\n", cs->index, cs->exception_index,
-            env->pc, env->exception.syndrome, env->exception.vaddress, el, el ? el : 1);
+    static const char *const names[] = {
+        [EXCP_UDEF] = "Undefined Instruction", [EXCP_SVC] = "SVC", [EXCP_BKPT] = "BRK",
+        [EXCP_PREFETCH_ABORT] = "Instruction Abort", [EXCP_DATA_ABORT] = "Data Abort",
+        [EXCP_PC_ALIGN] = "PC alignment fault",
+    };
+    int e = cs->exception_index;
+    const char *n = e >= 0 && e < (int)ARRAY_SIZE(names) && names[e] ? names[e] : "synchronous";
+    fprintf(stderr, "runner: cpu %d: %s exception at pc %#" PRIx64 " (ESR %#x, FAR %#" PRIx64
+            ", EL%u) and no vectors (VBAR_EL%u is 0)\n", cs->index, n, env->pc,
+            env->exception.syndrome, env->exception.vaddress, el, el ? el : 1);
     cs->hooks->dump_state(cs, stderr);
     arm_cpu_end_run(cpu, 3);
     return true;
@@ -332,5 +339,7 @@ int main(int argc, char **argv)
         }
     }
     fflush(stdout);
+    exit_hooks_run();   /* -d jitstats */
+    log_flush();
     return run.status;
 }

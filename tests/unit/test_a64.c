@@ -11,6 +11,7 @@
 #include "tests/unit/test.h"
 
 #include "core/log.h"
+#include "tests/unit/logcap.h"
 #include "target/arm/cpu.h"
 #include "target/arm/decode.h"
 #include "target/arm/semihosting.h"
@@ -212,6 +213,40 @@ static void test_undefined(void **state)
     }
 }
 
+/* ---- -d unimp names the encoding ---------------------------------------------------------- */
+
+static void test_unimp_log(void **state)
+{
+    (void)state;
+    Caught c;
+    logcap_start();
+    ARMCPU *cpu = new_cpu(NULL, "cortex-a57", &c);
+    uint32_t prog[] = { 0x0000abcd /* UDF */, BRK0 };
+    put(CODE, prog, ARRAY_SIZE(prog));
+    run(cpu);
+    char *log = logcap_take();
+    assert_contains(log, "0000abcd");
+    assert_contains(log, "Undefined");
+    free(log);
+    /* an LSE encoding on a CPU without LSE names the feature */
+    cpu = new_cpu(NULL, "cortex-a57", &c);
+    uint32_t lse[] = { 0xf8220020 /* ldadd */, BRK0 };
+    put(CODE, lse, ARRAY_SIZE(lse));
+    run(cpu);
+    log = logcap_take();
+    assert_contains(log, "needs feature lse");
+    free(log);
+    /* an unknown system register is named */
+    cpu = new_cpu(NULL, "cortex-a57", &c);
+    uint32_t mrs[] = { 0xd53affe0, BRK0 };
+    put(CODE, mrs, ARRAY_SIZE(mrs));
+    run(cpu);
+    log = logcap_take();
+    assert_contains(log, "S3_2_C15_C15_7");
+    free(log);
+    logcap_stop();
+}
+
 /* ---- features per model ---------------------------------------------------------------------- */
 
 static void test_features(void **state)
@@ -284,6 +319,275 @@ static void test_exceptions(void **state)
     }
 }
 
+/* ---- alignment faults of ordered/atomic accesses ---------------------------------------------- */
+
+static void test_alignment(void **state)
+{
+    (void)state;
+    static const struct { uint32_t insn; const char *what; bool store; } cases[] = {
+        { 0xc85f7c20, "ldxr x0, [x1]", false },
+        { 0xc8007c20, "stxr w0, x0, [x1]", true },
+        { 0xc8dffc20, "ldar x0, [x1]", false },
+        { 0x889ffc20, "stlr w0, [x1]", true },
+        { 0xf8200020, "ldadd x0, x0, [x1]", false },
+        { 0x88a07c20, "cas w0, w0, [x1]", false },
+        { 0xc87f0420, "ldxp x0, x1, [x1]", false },
+    };
+    const TCGCodegen *cg;
+    Caught c;
+    FOR_EACH_CG(cg) {
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+            ARMCPU *cpu = new_cpu(cg, "max", &c);
+            uint32_t prog[] = { cases[i].insn, BRK0 };
+            cpu->env.xregs[1] = DATA + 4 + (i & 1) * 2;   /* misaligned for 8 and 16 */
+            if (i == 3)
+                cpu->env.xregs[1] = DATA + 2;             /* a word at +2 */
+            put(CODE, prog, ARRAY_SIZE(prog));
+            run(cpu);
+            if (c.excp != EXCP_DATA_ABORT || (c.syndrome & 0x3f) != 0x21)
+                fail_msg("%s: exception %d syndrome %#x, expected an alignment fault",
+                         cases[i].what, c.excp, c.syndrome);
+            assert_int_equal(c.pc, CODE);
+            assert_int_equal(c.far, cpu->env.xregs[1]);
+            assert_int_equal((c.syndrome >> 26) & 0x3f, 0x25);   /* data abort, same EL */
+        }
+        /* a plain unaligned load is fine (SCTLR.A = 0) */
+        ARMCPU *cpu = new_cpu(cg, "cortex-a57", &c);
+        uint32_t prog[] = { 0xf9400020 /* ldr x0, [x1] */, BRK0 };
+        cpu->env.xregs[1] = DATA + 3;
+        put(CODE, prog, ARRAY_SIZE(prog));
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_BKPT);
+    }
+}
+
+/* ---- a fault in the middle of a block restores exact state -------------------------------------- */
+
+static void test_fault_mid_block(void **state)
+{
+    (void)state;
+    const TCGCodegen *cg;
+    Caught c;
+    FOR_EACH_CG(cg) {
+        ARMCPU *cpu = new_cpu(cg, "cortex-a57", &c);
+        /* add x0, x0, #1; ldr x1, [x2], #8; add x0, x0, #1; brk */
+        uint32_t prog[] = { 0x91000400, 0xf8408441, 0x91000400, BRK0 };
+        cpu->env.xregs[2] = 0x10;   /* nothing mapped there */
+        cpu->env.xregs[1] = 0x77;
+        put(CODE, prog, ARRAY_SIZE(prog));
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_DATA_ABORT);
+        assert_int_equal(c.syndrome & 0x3f, 0x10);   /* synchronous external abort */
+        assert_int_equal(c.pc, CODE + 4);
+        assert_int_equal(c.far, 0x10);
+        assert_int_equal(cpu->env.xregs[0], 1);      /* the first add ran, the second did not */
+        assert_int_equal(cpu->env.xregs[1], 0x77);   /* no load */
+        assert_int_equal(cpu->env.xregs[2], 0x10);   /* no writeback */
+        assert_int_equal(cpu->env.exception.insn, 0xf8408441);
+        /* a store pair whose second half faults leaves the base alone */
+        cpu = new_cpu(cg, "cortex-a57", &c);
+        /* stp x3, x4, [x5, #16]!; brk: x5 + 16 + 8 crosses out of RAM */
+        uint32_t stp[] = { 0xa98110a3 /* stp x3, x4, [x5, #16]! */, BRK0 };
+        cpu->env.xregs[5] = RAM_BASE + RAM_SIZE - 24;
+        put(CODE, stp, ARRAY_SIZE(stp));
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_DATA_ABORT);
+        assert_int_equal(c.pc, CODE);
+        assert_int_equal(cpu->env.xregs[5], RAM_BASE + RAM_SIZE - 24);
+        assert_true(c.syndrome & (1u << 6));   /* WnR: a write */
+    }
+}
+
+/* ---- LSE exists on max only ----------------------------------------------------------------- */
+
+static void test_feature_gating(void **state)
+{
+    (void)state;
+    Caught c;
+    uint32_t prog[] = { 0xf8220020 /* ldadd x2, x0, [x1] */, BRK0 };
+    ARMCPU *cpu = new_cpu(NULL, "cortex-a57", &c);
+    cpu->env.xregs[1] = DATA;
+    put(CODE, prog, ARRAY_SIZE(prog));
+    run(cpu);
+    assert_int_equal(c.excp, EXCP_UDEF);
+    cpu = new_cpu(NULL, "max", &c);
+    cpu->env.xregs[1] = DATA;
+    cpu->env.xregs[2] = 5;
+    put(CODE, prog, ARRAY_SIZE(prog));
+    *(uint64_t *)(ram + (DATA - RAM_BASE)) = 37;
+    run(cpu);
+    assert_int_equal(c.excp, EXCP_BKPT);
+    assert_int_equal(cpu->env.xregs[0], 37);
+    assert_int_equal(*(uint64_t *)(ram + (DATA - RAM_BASE)), 42);
+}
+
+/* ---- the exclusive monitor across two vCPUs ------------------------------------------------------- */
+
+static void test_monitor_two_cpus(void **state)
+{
+    (void)state;
+    Caught c0, c1;
+    ARMCPU *a = new_cpu(NULL, "cortex-a57", &c0);
+    /* a second CPU on the same engine */
+    ARMCPU *b = arm_cpu_create(cpu_model_find("aarch64", "cortex-a57"), as, NULL, NULL);
+    memset(&c1, 0, sizeof(c1));
+    c1.excp = -1;
+    b->exception_intercept = intercept;
+    b->intercept_opaque = &c1;
+    uint64_t *cell = (uint64_t *)(ram + (DATA - RAM_BASE));
+    /* A: ldxr x0, [x1]; brk */
+    uint32_t pa[] = { 0xc85f7c20, BRK0 };
+    /* B: mov x2, #9; str x2, [x1]; brk */
+    uint32_t pb[] = { 0xd2800122, 0xf9000022, BRK0 };
+    /* A again: stxr w3, x4, [x1]; brk */
+    uint32_t pa2[] = { 0xc8037c24, BRK0 };
+    put(CODE, pa, 2);
+    put(CODE + 0x100, pb, 3);
+    put(CODE + 0x200, pa2, 2);
+    *cell = 5;
+    a->env.xregs[1] = b->env.xregs[1] = DATA;
+    a->env.xregs[4] = 77;
+    run(a);
+    assert_int_equal(a->env.xregs[0], 5);
+    arm_cpu_reset_to(b, CODE + 0x100, 1);
+    b->env.xregs[1] = DATA;
+    b->parent.halted = false;
+    for (int g = 0; g < 1000 && c1.excp < 0; g++)
+        cpu_exec(&b->parent);
+    assert_int_equal(*cell, 9);
+    /* A's store-exclusive sees the value changed: fails, memory kept */
+    c0.excp = -1;
+    a->env.pc = CODE + 0x200;
+    a->parent.halted = false;
+    run(a);
+    assert_int_equal(a->env.xregs[3], 1);
+    assert_int_equal(*cell, 9);
+    /* and with nothing in between it succeeds */
+    c0.excp = -1;
+    a->env.pc = CODE;
+    a->parent.halted = false;
+    run(a);
+    c0.excp = -1;
+    a->env.pc = CODE + 0x200;
+    a->parent.halted = false;
+    run(a);
+    assert_int_equal(a->env.xregs[3], 0);
+    assert_int_equal(*cell, 77);
+}
+
+/* ---- WFI halts until an interrupt is pending ----------------------------------------------------- */
+
+static void test_wfi(void **state)
+{
+    (void)state;
+    const TCGCodegen *cg;
+    Caught c;
+    FOR_EACH_CG(cg) {
+        ARMCPU *cpu = new_cpu(cg, "cortex-a57", &c);
+        uint32_t prog[] = { 0xd503207f /* wfi */, 0xd2800540 /* mov x0, #42 */, BRK0 };
+        put(CODE, prog, ARRAY_SIZE(prog));
+        tb_flush();
+        CPUState *cs = &cpu->parent;
+        int r = cpu_exec(cs);
+        assert_int_equal(r, EXCP_HLT);
+        assert_true(cs->halted);
+        assert_int_equal(cpu->env.pc, CODE + 4);
+        assert_int_equal(cpu_exec(cs), EXCP_HALTED);   /* still nothing to do */
+        cpu_interrupt(cs, CPU_INTERRUPT_HARD);          /* masked by DAIF, still wakes */
+        for (int g = 0; g < 100 && c.excp < 0; g++)
+            cpu_exec(cs);
+        assert_int_equal(c.excp, EXCP_BKPT);
+        assert_int_equal(cpu->env.xregs[0], 42);
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+    }
+}
+
+/* ---- semihosting with bad pointers ----------------------------------------------------------------- */
+
+static void test_semihosting_bad_pointers(void **state)
+{
+    (void)state;
+    Caught c;
+    ARMCPU *cpu = new_cpu(NULL, "cortex-a57", &c);
+    arm_semihosting_enabled = true;
+    uint32_t prog[] = { 0xd45e0000 /* hlt #0xf000 */, BRK0 };
+    static const struct { uint64_t op, arg; } calls[] = {
+        { SH_SYS_OPEN, 0x10 },                  /* block pointer to nothing */
+        { SH_SYS_WRITE, 0xfffffffffff00000ull },/* beyond the address space */
+        { SH_SYS_READ, RAM_BASE + RAM_SIZE - 8 },   /* the block runs off RAM */
+        { SH_SYS_HEAPINFO, 0x20 },
+        { SH_SYS_GET_CMDLINE, 0x30 },
+        { SH_SYS_ELAPSED, 0x40 },
+        { SH_SYS_REMOVE, DATA },                /* refused: not created by the program */
+        { SH_SYS_SYSTEM, DATA },                /* refused */
+        { SH_SYS_RENAME, DATA },                /* refused */
+        { SH_SYS_TMPNAM, DATA },                /* refused */
+        { 0x1234, 0 },                          /* unknown operation */
+    };
+    /* a block whose string pointers are bad */
+    uint64_t *blk = (uint64_t *)(ram + (DATA - RAM_BASE));
+    blk[0] = 0x10;
+    blk[1] = 3;
+    put(CODE, prog, ARRAY_SIZE(prog));
+    for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+        c.excp = -1;
+        arm_cpu_reset_to(cpu, CODE, 1);
+        cpu->env.xregs[0] = calls[i].op;
+        cpu->env.xregs[1] = calls[i].arg;
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_BKPT);
+        if ((int64_t)cpu->env.xregs[0] != -1)
+            fail_msg("semihosting op %#" PRIx64 ": returned %#" PRIx64 ", expected -1", calls[i].op,
+                     cpu->env.xregs[0]);
+    }
+    /* SYS_WRITE0 from a bad pointer prints nothing and does not crash */
+    c.excp = -1;
+    arm_cpu_reset_to(cpu, CODE, 1);
+    cpu->env.xregs[0] = SH_SYS_WRITE0;
+    cpu->env.xregs[1] = 0x8;
+    run(cpu);
+    assert_int_equal(c.excp, EXCP_BKPT);
+    /* SYS_EXIT ends the run with the status */
+    c.excp = -1;
+    arm_cpu_reset_to(cpu, CODE, 1);
+    blk[0] = ADP_Stopped_ApplicationExit;
+    blk[1] = 7;
+    cpu->env.xregs[0] = SH_SYS_EXIT;
+    cpu->env.xregs[1] = DATA;
+    run(cpu);
+    assert_true(c.ended);
+    assert_int_equal(c.status, 7);
+    assert_true(cpu->parent.stopped);
+    arm_semihosting_enabled = false;
+    /* without -semihosting, HLT is Undefined */
+    c.excp = -1;
+    c.ended = false;
+    cpu = new_cpu(NULL, "cortex-a57", &c);
+    put(CODE, prog, ARRAY_SIZE(prog));
+    run(cpu);
+    assert_int_equal(c.excp, EXCP_UDEF);
+}
+
+/* ---- stack pointer banks ---------------------------------------------------------------------------- */
+
+static void test_sp_banks(void **state)
+{
+    (void)state;
+    Caught c;
+    ARMCPU *cpu = new_cpu(NULL, "cortex-a57", &c);
+    /* mov sp, x1; msr spsel, #0; mov sp, x2; msr spsel, #1; mov x3, sp; msr spsel, #0; mov x4, sp; brk */
+    uint32_t prog[] = { 0x9100003f, 0xd50040bf, 0x9100005f, 0xd50041bf, 0x910003e3,
+                        0xd50040bf, 0x910003e4, BRK0 };
+    cpu->env.xregs[1] = 0x1000;
+    cpu->env.xregs[2] = 0x2000;
+    put(CODE, prog, ARRAY_SIZE(prog));
+    run(cpu);
+    assert_int_equal(c.excp, EXCP_BKPT);
+    assert_int_equal(cpu->env.xregs[3], 0x1000);
+    assert_int_equal(cpu->env.xregs[4], 0x2000);
+    assert_int_equal(cpu->env.sp_el[1], 0x1000);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -312,8 +616,16 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_tables),
         cmocka_unit_test(test_undefined),
+        cmocka_unit_test(test_unimp_log),
         cmocka_unit_test(test_features),
         cmocka_unit_test(test_exceptions),
+        cmocka_unit_test(test_alignment),
+        cmocka_unit_test(test_fault_mid_block),
+        cmocka_unit_test(test_feature_gating),
+        cmocka_unit_test(test_monitor_two_cpus),
+        cmocka_unit_test(test_wfi),
+        cmocka_unit_test(test_semihosting_bad_pointers),
+        cmocka_unit_test(test_sp_banks),
     };
     return cmocka_run_group_tests_name("a64", tests, setup, teardown);
 }

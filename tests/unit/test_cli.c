@@ -236,8 +236,17 @@ static void test_invalid_options(void **state)
     ERR("no display adapters", "-vga", "std");
     ERR("unknown log item 'foo'", "-d", "int,foo");
     ERR("-D: cannot open log file '/nonexistent/dir/log'", "-D", "/nonexistent/dir/log");
-    ERR("object type 'filter-dump' is not implemented yet", "-object",
-        "filter-dump,id=f,netdev=n0,file=x.pcap");
+    ERR("object type 'filter-buffer' is not implemented yet", "-object",
+        "filter-buffer,id=f,netdev=n0,interval=1000");
+    ERR("Parameter 'file' is missing", "-object", "filter-dump,id=f,netdev=n0");
+    ERR("Parameter 'netdev' is missing", "-object", "filter-dump,id=f,file=x.pcap");
+    ERR("Parameter 'id' is missing", "-object", "filter-dump,netdev=n0,file=x.pcap");
+    ERR("Invalid parameter 'bogus'", "-object", "filter-dump,id=f,netdev=n0,file=x,bogus=1");
+    ERR("maxlen' doesn't take value '0'", "-object", "filter-dump,id=f,netdev=n,file=x,maxlen=0");
+    ERR("Parameter 'queue' does not accept value 'up'", "-object",
+        "filter-dump,id=f,netdev=n,file=x,queue=up");
+    ERR("Duplicate ID 'f' for object", "-object", "filter-dump,id=f,netdev=n,file=x", "-object",
+        "filter-dump,id=f,netdev=n,file=y");
     ERR("'nosuch' is not a valid object type", "-object", "nosuch,id=x");
     ERR("QMP", "-mon", "chardev=c0,mode=control");
     ERR("Parameter 'chardev' is missing", "-mon", "mode=readline");
@@ -278,7 +287,8 @@ static void test_network_and_device_checks(void **state)
     ERR("Parameter 'id' expects an identifier", "-netdev", "tap,id=");
     ERR("Parameter 'id' is missing", "-netdev", "user");
     ERR("a netdev type is required", "-netdev", "id=n0");
-    ERR("'bogus' is not a valid netdev type (valid: user, tap", "-netdev", "bogus,id=n0");
+    ERR("'bogus' is not a valid netdev type (valid: bridge, dgram, hubport, l2tpv3, socket, "
+        "stream, tap, user, vde, vhost-user, vhost-vdpa)", "-netdev", "bogus,id=n0");
     ERR("Invalid parameter 'bogus' for netdev type 'user'", "-netdev", "user,id=n0,bogus=1");
     ERR("Duplicate ID 'n0' for netdev", "-netdev", "user,id=n0", "-netdev", "tap,id=n0");
     ERR("'e1001' is not a NIC model", "-nic", "user,model=e1001");
@@ -297,6 +307,11 @@ static void test_network_and_device_checks(void **state)
     assert_int_equal(c.devices.n, 1);
     assert_int_equal(c.netdevs.n, 1);
     assert_true(c.user_gave_net);
+    cli_config_free(&c);
+    /* filter-dump is an object the command line keeps for after the netdevs. */
+    assert_int_equal(PARSE(&c, &err, "-object", "filter-dump,id=f0,netdev=n0,file=x.pcap",
+                           "-netdev", "user,id=n0"), 0);
+    assert_int_equal(c.objects.n, 1);
     cli_config_free(&c);
 }
 

@@ -853,6 +853,14 @@ static void test_concurrent_lookup(void **state)
             mr_set_enabled(rc.bar, i % 14 != 0);
         if (i >= 20000 && atomic_load(&rc.lookups) - first > 200000)
             break;
+        /* Interleave by the reader's progress, not by the scheduler's
+         * timing: on a loaded host the reader may not run for a whole
+         * time slice, so every 256 moves wait until it has looked up. */
+        if (i % 256 == 255) {
+            long seen = atomic_load(&rc.lookups);
+            while (atomic_load(&rc.lookups) == seen)
+                sched_yield();
+        }
     }
     long during = atomic_load(&rc.lookups) - first;
     atomic_store(&rc.stop, true);
