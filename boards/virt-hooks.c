@@ -9,22 +9,13 @@
  * machine. Plugging a piece in is replacing its function body here with a
  * call into that piece (or moving the function to the piece's file and
  * deleting it here).
+ *
+ * Plugged in: the virtio-mmio transports (here); the CPUs, the GIC and the
+ * PCIe host bridge (boards/virt-cpu.c), kernel loading and start-up
+ * (boards/virt-boot.c).
  */
 #include "boards/virt.h"
 #include "devices/virtio/virtio-mmio.h"
-
-int virt_cpus_create(VirtBoard *vb, Error **errp)
-{
-    error_setg(errp, "virt: the aarch64 CPU is not implemented yet");
-    return -1;
-}
-
-int virt_gic_create(VirtBoard *vb, Error **errp)
-{
-    error_setg(errp, "virt: the GIC (gic-version=%d) is not implemented yet",
-               vb->cfg.gic_version);
-    return -1;
-}
 
 /* QEMU 7.2's virt: 32 transports from 0x0a000000 on SPIs 16..47, in the
  * legacy (version 1) register layout by default (its force-legacy=true). */
@@ -38,25 +29,3 @@ int virt_virtio_mmio_create(VirtBoard *vb, Error **errp)
                                    true, errp);
 }
 
-int virt_pcie_create(VirtBoard *vb, Error **errp)
-{
-    error_setg(errp, "virt: the PCIe host bridge is not implemented yet");
-    return -1;
-}
-
-int virt_boot_load(VirtBoard *vb, Error **errp)
-{
-    const MachineConfig *c = &vb->m->cfg;
-    if (c->kernel && !vb->firmware) {
-        error_setg(errp, "virt: loading -kernel %s is not implemented yet", c->kernel);
-        return -1;
-    }
-    return 0;
-}
-
-int virt_boot_start(VirtBoard *vb, Error **errp)
-{
-    error_setg(errp, "virt: starting the CPUs (placing the device tree, the boot stub) is "
-               "not implemented yet");
-    return -1;
-}

@@ -239,7 +239,7 @@ static void virt_choose_psci(VirtBoard *vb)
 }
 
 /* Reads a whole file of at most `max` bytes. */
-static uint8_t *load_file(const char *opt, const char *path, size_t max, size_t *len,
+uint8_t *virt_load_file(const char *opt, const char *path, size_t max, size_t *len,
                           Error **errp)
 {
     FILE *f = fopen(path, "rb");
@@ -285,7 +285,7 @@ static int virt_load_user_dtb(VirtBoard *vb, Error **errp)
 {
     const char *path = vb->m->cfg.dtb;
     size_t len;
-    uint8_t *blob = load_file("-dtb", path, VIRT_MAX_DTB_SIZE, &len, errp);
+    uint8_t *blob = virt_load_file("-dtb", path, VIRT_MAX_DTB_SIZE, &len, errp);
     if (!blob)
         return -1;
     int r = len < FDT_V1_SIZE ? -FDT_ERR_TRUNCATED : fdt_check_header(blob);
@@ -375,7 +375,7 @@ int virt_create_memory(VirtBoard *vb, Error **errp)
     }
     if (m->cfg.bios) {
         size_t len;
-        uint8_t *img = load_file("-bios", m->cfg.bios, VIRT_FLASH_BANK_SIZE, &len, errp);
+        uint8_t *img = virt_load_file("-bios", m->cfg.bios, VIRT_FLASH_BANK_SIZE, &len, errp);
         if (!img)
             return -1;
         memcpy(mr_ram_ptr(vb->flash[0]), img, len);
@@ -472,9 +472,8 @@ static int create_secure_gpio(VirtBoard *vb, Error **errp)
 }
 
 /* A kernel image for the firmware, gunzipped as QEMU does (at most 256 MiB). */
-#define VIRT_MAX_KERNEL (256 * MiB)
 
-static uint8_t *gunzip_if_needed(const char *path, uint8_t *buf, size_t *len, Error **errp)
+uint8_t *virt_gunzip_if_needed(const char *path, uint8_t *buf, size_t *len, Error **errp)
 {
     if (*len < 18 || buf[0] != 0x1F || buf[1] != 0x8B)
         return buf;
@@ -523,13 +522,13 @@ static int virt_fw_cfg_boot_items(VirtBoard *vb, Error **errp)
     if (!vb->firmware || !c->kernel)
         return 0;
     size_t len;
-    uint8_t *k = load_file("-kernel", c->kernel, VIRT_MAX_KERNEL, &len, errp);
-    if (!k || !(k = gunzip_if_needed(c->kernel, k, &len, errp)))
+    uint8_t *k = virt_load_file("-kernel", c->kernel, VIRT_MAX_KERNEL, &len, errp);
+    if (!k || !(k = virt_gunzip_if_needed(c->kernel, k, &len, errp)))
         return -1;
     fw_cfg_add_i32(vb->fw_cfg, FW_CFG_KERNEL_SIZE, (uint32_t)len);
     fw_cfg_add_bytes_take(vb->fw_cfg, FW_CFG_KERNEL_DATA, k, len);
     if (c->initrd) {
-        uint8_t *i = load_file("-initrd", c->initrd, UINT32_MAX, &len, errp);
+        uint8_t *i = virt_load_file("-initrd", c->initrd, UINT32_MAX, &len, errp);
         if (!i)
             return -1;
         fw_cfg_add_i32(vb->fw_cfg, FW_CFG_INITRD_SIZE, (uint32_t)len);

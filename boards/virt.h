@@ -125,6 +125,9 @@ typedef struct VirtBoard {
     /* Filled by virt_boot_load(): where the initrd went (size 0: none). */
     hwaddr initrd_start;
     uint64_t initrd_size;
+
+    /* The CPU side's own state (CPUs, GIC, boot images): boards/virt-cpu.c. */
+    struct VirtArm *arm;
 } VirtBoard;
 
 /* ---- boards/virt.c --------------------------------------------------------- */
@@ -141,6 +144,12 @@ int virt_create_device(VirtBoard *vb, int region, Error **errp);
 int virt_create_devices(VirtBoard *vb, Error **errp);
 /* The power button: presses the power key for 100 ms of guest time. */
 void virt_powerdown(void *opaque);
+/* Reads a whole file of at most max bytes (errors name opt and path). */
+uint8_t *virt_load_file(const char *opt, const char *path, size_t max, size_t *len, Error **errp);
+/* A -kernel image gunzipped if it is gzip data (buf is consumed; at most
+ * VIRT_MAX_KERNEL bytes out), as QEMU does. */
+#define VIRT_MAX_KERNEL (256 * MiB)
+uint8_t *virt_gunzip_if_needed(const char *path, uint8_t *buf, size_t *len, Error **errp);
 
 /* ---- boards/virt-fdt.c ----------------------------------------------------- */
 

@@ -401,6 +401,16 @@ int cpu_exec(CPUState *cpu)
             tcg_stats.exits_to_loop++;
             tb_exit = r & TB_EXIT_MASK;
             last_tb = (TranslationBlock *)(r & ~(uintptr_t)TB_EXIT_MASK);
+            if (tb_exit == TB_EXIT_REQUESTED && last_tb) {
+                /* The block saw the exit request at its entry and ran
+                 * nothing. A chained jump into it does not store the guest
+                 * pc (that happens only on the unchained path), so the
+                 * state says where the previous block started: put the
+                 * guest at this block's start before interrupts are taken
+                 * or the next block is looked up. */
+                tb_restore_state(cpu, last_tb, (uintptr_t)last_tb->tc);
+                last_tb = NULL;
+            }
             if (tb->cflags & CF_NOCACHE) {
                 tb_discard_nocache(tb);
                 last_tb = NULL;

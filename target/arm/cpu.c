@@ -58,6 +58,7 @@ const ARMFeatureInfo arm_feature_info[ARM_FEAT__COUNT] = {
     [ARM_FEAT_UAO] = { "uao", IDREG_MMFR2, 4, 1, false },
     [ARM_FEAT_SSBS] = { "ssbs", IDREG_PFR1, 4, 1, false },
     [ARM_FEAT_PMU] = { "pmu", IDREG_DFR0, 8, 1, false },
+    [ARM_FEAT_E0PD] = { "e0pd", IDREG_MMFR2, 60, 1, false },
 };
 
 static uint64_t features_built;
@@ -193,9 +194,10 @@ static const ARMCPUModel model_a72 = {
 static const ARMCPUModel model_max = {
     .id = {
         .midr = 0x000ff150,          /* implementer 0 (software), part 0xf15 */
-        .id_aa64pfr0 = V80_PFR0,
+        /* CSV2, CSV3: no speculation, so nothing leaks through it */
+        .id_aa64pfr0 = V80_PFR0 | 1ull << 56 | 1ull << 60,
         .id_aa64dfr0 = 0x10305006,   /* PMUVer set only when the PMU is built */
-        .id_aa64mmfr0 = 0x00001124,
+        .id_aa64mmfr0 = 0x00101124,  /* 44-bit PA, 16-bit ASID; 4K, 16K, 64K granules */
         .ctr = 0x8444c004,
         .dczid = 4,
         .clidr = 0x0a200023,

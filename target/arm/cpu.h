@@ -206,6 +206,7 @@ typedef enum ARMFeature {
     ARM_FEAT_UAO,           /* MMFR2.UAO >= 1 */
     ARM_FEAT_SSBS,          /* PFR1.SSBS >= 1 */
     ARM_FEAT_PMU,           /* DFR0.PMUVer >= 1 */
+    ARM_FEAT_E0PD,          /* MMFR2.E0PD >= 1 */
     ARM_FEAT__COUNT
 } ARMFeature;
 
@@ -240,13 +241,11 @@ typedef union ARMVReg {
 } __attribute__((aligned(16))) ARMVReg;
 
 /*
- * System registers the system level (target/arm issue 5) keeps: it adds
- * its fields here (SCTLR_ELx, TCR, TTBRs, VBAR, ESR/FAR/ELR/SPSR, timers,
- * ...). Nothing in the EL0 frontend uses them yet.
+ * System registers the system level (target/arm issue 5) keeps
+ * (SCTLR_ELx, TCR, TTBRs, VBAR, ESR/FAR/ELR/SPSR, timers, ...): ARMSysRegs
+ * in sys-state.h. Nothing in the EL0 frontend uses them.
  */
-typedef struct ARMSysRegs {
-    uint64_t cpacr_el1;     /* placeholder row in sys-stub.c (FPEN only) */
-} ARMSysRegs;
+#include "target/arm/sys-state.h"
 
 typedef struct CPUARMState {
     uint64_t xregs[32];

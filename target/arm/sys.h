@@ -5,8 +5,8 @@
  *
  * The frontend raises exceptions with arm_raise*(); what happens next
  * (vector, ESR/FAR/ELR/SPSR, routing) is arm_deliver_exception(). The
- * functions under "system level" are placeholders in sys-stub.c until the
- * system level replaces that file; each says its contract.
+ * functions under "system level" are the system level's (excp.c, mmu.c,
+ * cpu-sys.c, timer.c); each says its contract.
  *
  * Syndromes follow DDI 0487 D17.2.37 (ESR_ELx) and its ISS encodings.
  */
@@ -78,7 +78,7 @@ NORETURN void arm_raise(CPUARMState *env, ARMExcp excp, uint32_t syndrome, unsig
 NORETURN void arm_raise_abort(CPUARMState *env, uint64_t vaddr, MMUAccessType type, unsigned fsc,
                               uintptr_t ra);
 
-/* ---- the system level (placeholders in sys-stub.c) ---------------------------------- */
+/* ---- the system level (excp.c, mmu.c, cpu-sys.c, timer.c) --------------------------- */
 
 /*
  * TB flags besides TBF_EL and TBF_SEMIHOST (which cpu.c sets): the MMU

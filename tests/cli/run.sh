@@ -77,8 +77,9 @@ check 1 "property 'rx_queue_size' must be between 256 and 1024 (got 100)" $f -M 
 check 1 "property 'tx_queue_size' must be between 256 and 1024 (got 2048)" $f -M none -device virtio-net-pci,tx_queue_size=2048
 check 1 "property 'duplex' does not accept 'x' (valid: unknown, half, full)" $f -M none -device virtio-net-device,duplex=x
 check 1 "virtio-net-pci: no property 'rss'" $f -M none -device virtio-net-pci,rss=on
-# aarch64's default board is virt; it stops at its first missing piece.
-check 1 "virt: the aarch64 CPU is not implemented yet" "$dir/ferry-system-aarch64"
+# aarch64's default board is virt (it builds; dumpdtb= exits once it has).
+kt=$(mktemp -d)
+check 0 "dtb dumped to $kt/default.dtb" "$dir/ferry-system-aarch64" -machine dumpdtb=$kt/default.dtb
 check 1 "the x86_64 default (q35) is not implemented yet" "$dir/ferry-system-x86_64"
 check 1 "unknown log item 'nope'" $f -d nope
 check 1 "block devices" $f -hda disk.img
@@ -95,8 +96,17 @@ check 1 "with highmem=off RAM must end below 4 GiB" $f -M virt,highmem=off -m 4G
 check 1 "-dtb /etc/hostname: not a device tree blob" $f -M virt -dtb /etc/hostname
 # Board values are checked before any backend opens (no wait for a client).
 check 1 "gic-version=5 is not a GIC version" $f -serial tcp:127.0.0.1:0,server=on,wait=on -M virt,gic-version=5
-check 1 "virt: the aarch64 CPU is not implemented yet" $f -M virt-7.2,gic-version=3,secure=on,virtualization=on -smp 4 -m 1G
-check 1 "virt: the aarch64 CPU is not implemented yet" $f -M virt,dumpdtb=/tmp/ferry-cli-never.dtb
+check 0 "dtb dumped" $f -M virt-7.2,gic-version=3,secure=on,virtualization=on,dumpdtb=$kt/s.dtb -smp 4 -m 1G
+# -kernel: an arm64 Image (or an ELF program) or a clear error, exit 1.
+head -c 100 /dev/zero >"$kt/zero"
+printf 'short' >"$kt/short"
+{ head -c 56 /dev/zero; printf 'ARM\144'; head -c 8 /dev/zero; } >"$kt/Image"
+check 1 "-kernel $kt/zero: not an arm64 Linux Image" $f -M virt -kernel "$kt/zero"
+check 1 "-kernel $kt/short: truncated arm64 Image" $f -M virt -kernel "$kt/short"
+check 1 "-initrd /nonexistent/initrd: cannot read file" $f -M virt -kernel "$kt/Image" -initrd /nonexistent/initrd
+check 1 "not an ELF64 little-endian AArch64 executable" $f -M virt -kernel "$f"
+check 1 "do not fit in RAM" $f -M virt -m 4M -kernel "$kt/Image" -initrd "$f"
+rm -rf "$kt"
 # -fw_cfg: QEMU's forms and rules.
 check 1 "exactly one of file= and string= is needed" $f -M none -fw_cfg opt/x
 check 1 "name too long" $f -M none -fw_cfg opt/0123456789012345678901234567890123456789012345678901,string=x

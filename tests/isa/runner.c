@@ -1,27 +1,41 @@
 /*
- * runner.c — runs a bare-metal AArch64 program on ferry's A64 frontend
- * without a board: RAM at 0x40000000, one CPU at EL1 (MMU off), the
+ * runner.c — runs a bare-metal AArch64 program on ferry's A64 frontend.
+ *
+ * Without -M: no board. RAM at 0x40000000, one CPU at EL1 (MMU off), the
  * program loaded from an ELF (its PT_LOAD segments at their physical
  * addresses, entry from the header) or a flat binary (at 0x40080000),
- * semihosting on. It runs until the program exits through semihosting and
- * exits with that status; what the program prints goes to stdout.
+ * semihosting on, no interrupt controller and no timers firing. It runs
+ * until the program exits through semihosting and exits with that status;
+ * what the program prints goes to stdout.
+ *
+ * With -M virt[,KEY=VALUE...]: the virt board's CPU side — its RAM, CPUs
+ * (-smp N, with PSCI per the board's rule), GIC (gic-version=), generic
+ * timers and PL011 — built by the board's own code, the program loaded by
+ * the board's -kernel loader (ELF), running on the vCPU thread with the
+ * event loop, as `ferry -M virt -kernel PROGRAM -semihosting` would but
+ * without the board's other devices (virtio-mmio, PCIe, fw_cfg). For the
+ * system-level tests: exceptions, MMU, timers, interrupts, PSCI, SMP.
  *
  *   runner [-accel interp|native] [-cpu MODEL] [-m MiB] [-append CMDLINE]
- *          [-timeout SECONDS] [-d ITEMS] PROGRAM
+ *          [-timeout SECONDS] [-d ITEMS] [-el 1|2|3] [-M virt[,...]] [-smp N] PROGRAM
+ *
+ * -el N (without -M): the CPU has EL2 (N >= 2) and EL3 (N = 3) and starts
+ * at EL N.
  *
  * Exit status: the program's; 2 for a bad command line or image; 3 when
- * the program hit an exception (printed; there are no vectors here);
- * 4 when it halted (WFI) with nothing to wake it; 124 on timeout.
- *
- * The virt board runs the same programs with -M virt -kernel X -semihosting.
+ * the program took an exception to an EL whose VBAR is 0 (no vectors:
+ * printed); 4 when it halted (WFI) with nothing to wake it (no -M only);
+ * 124 on timeout.
  */
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boards/virt.h"
 #include "core/log.h"
 #include "core/memory.h"
+#include "devices/char/pl011.h"
 #include "target/arm/cpu.h"
 #include "target/arm/semihosting.h"
 #include "tcg/tb.h"
@@ -42,6 +56,32 @@ static void on_end(ARMCPU *cpu, int status, void *opaque)
     Run *r = opaque;
     r->done = true;
     r->status = status;
+}
+
+/* An exception with no vectors to go to ends the run (status 3). */
+static bool no_vectors(ARMCPU *cpu, void *opaque)
+{
+    (void)opaque;
+    CPUARMState *env = &cpu->env;
+    unsigned el = arm_current_el(env);
+    CPUState *cs = &cpu->parent;
+    /* HVC/SMC may be firmware calls (PSCI), which need no vectors */
+    if (env->sys.vbar[el ? el : 1] || cs->exception_index == EXCP_HVC ||
+        cs->exception_index == EXCP_SMC)
+        return false;
+    static const char *const names[] = {
+        [EXCP_UDEF] = "Undefined Instruction", [EXCP_SVC] = "SVC", [EXCP_BKPT] = "BRK",
+        [EXCP_PREFETCH_ABORT] = "Instruction Abort", [EXCP_DATA_ABORT] = "Data Abort",
+        [EXCP_PC_ALIGN] = "PC alignment fault",
+    };
+    int e = cs->exception_index;
+    const char *n = e >= 0 && e < (int)ARRAY_SIZE(names) && names[e] ? names[e] : "synchronous";
+    fprintf(stderr, "runner: cpu %d: %s exception at pc %#" PRIx64 " (ESR %#x, FAR %#" PRIx64
+            ", EL%u) and no vectors (VBAR_EL%u is 0)\n", cs->index, n, env->pc,
+            env->exception.syndrome, env->exception.vaddress, el, el ? el : 1);
+    cs->hooks->dump_state(cs, stderr);
+    arm_cpu_end_run(cpu, 3);
+    return true;
 }
 
 static void on_alarm(int sig)
@@ -114,16 +154,58 @@ static bool load_elf(const uint8_t *f, size_t len, uint8_t *ram, uint64_t ram_si
     return true;
 }
 
+/* -M virt: the board's CPU side and the program, run by the machine. */
+static int run_board(const char *board, const char *cpu_name, uint64_t ram_mib, unsigned smp,
+                     const char *append, const char *prog)
+{
+    Error *err = NULL;
+    char *text = xasprintf("%s", board);
+    Opts *o = opts_parse("-M", text, "type", &err);
+    if (!o || strcmp(opts_get(o, "type"), "virt")) {
+        fprintf(stderr, "runner: -M %s: only virt is supported\n", board);
+        return 2;
+    }
+    opts_mark_used(o, "type");
+    Loop *loop = loop_new();
+    dev_lock();
+    Machine *m = machine_new(machine_type_find("virt"), loop);
+    m->cfg.machine_opts = o;
+    m->cfg.ram_size = ram_mib * MiB;
+    m->cfg.smp_cpus = smp ? smp : 1;
+    m->cfg.cpu_model = cpu_name;
+    m->cfg.kernel = prog;
+    m->cfg.append = append;
+    m->cfg.semihosting = true;
+    m->cfg.no_reboot = true;
+    VirtBoard *vb = virt_prepare(m, &err);
+    if (!vb || virt_create_memory(vb, &err) < 0 || virt_cpus_create(vb, &err) < 0 ||
+        virt_gic_create(vb, &err) < 0 || virt_create_device(vb, VIRT_UART, &err) < 0 ||
+        virt_boot_load(vb, &err) < 0 || virt_fdt_build(vb, &err) < 0 ||
+        virt_boot_start(vb, &err) < 0) {
+        fprintf(stderr, "runner: %s\n", error_get_msg(err));
+        return 2;
+    }
+    CPU_FOREACH(c) {
+        arm_cpu(c)->exception_intercept = no_vectors;
+    }
+    int status = machine_run(m);
+    dev_unlock();
+    fflush(stdout);
+    return status;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: runner [-accel interp|native] [-cpu MODEL] [-m MiB] [-append CMDLINE]\n"
-                    "              [-timeout S] [-d ITEMS] PROGRAM\n");
+                    "              [-timeout S] [-d ITEMS] [-el N] [-M virt[,...]] [-smp N] PROGRAM\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     const char *accel = NULL, *cpu_name = "cortex-a57", *append = NULL, *prog = NULL;
+    const char *board = NULL;
+    unsigned smp = 1, start_el = 1;
     uint64_t ram_mib = 128;
     unsigned timeout = 0;
     for (int i = 1; i < argc; i++) {
@@ -137,6 +219,12 @@ int main(int argc, char **argv)
             ram_mib = strtoull(argv[++i], NULL, 0);
         } else if (!strcmp(a, "-append") && more) {
             append = argv[++i];
+        } else if (!strcmp(a, "-M") && more) {
+            board = argv[++i];
+        } else if (!strcmp(a, "-el") && more) {
+            start_el = (unsigned)strtoul(argv[++i], NULL, 0);
+        } else if (!strcmp(a, "-smp") && more) {
+            smp = (unsigned)strtoul(argv[++i], NULL, 0);
         } else if (!strcmp(a, "-timeout") && more) {
             timeout = (unsigned)strtoul(argv[++i], NULL, 0);
         } else if (!strcmp(a, "-d") && more) {
@@ -153,7 +241,7 @@ int main(int argc, char **argv)
             prog = a;
         }
     }
-    if (!prog || ram_mib < 4 || ram_mib > 4096)
+    if (!prog || ram_mib < 4 || ram_mib > 4096 || start_el < 1 || start_el > 3)
         usage();
 
     Error *err = NULL;
@@ -171,6 +259,12 @@ int main(int argc, char **argv)
         cpu_model_print_help(stderr, "aarch64");
         return 2;
     }
+    if (timeout) {
+        signal(SIGALRM, on_alarm);
+        alarm(timeout);
+    }
+    if (board)
+        return run_board(board, cpu_name, ram_mib, smp, append, prog);
 
     MemoryRegion *root = mr_new_container("system", UINT64_MAX);
     MemoryRegion *ram_mr = mr_new_ram("ram", ram_mib * MiB, &err);
@@ -182,17 +276,13 @@ int main(int argc, char **argv)
     AddressSpace *as = as_new("memory", root);
     uint8_t *ram = mr_ram_ptr(ram_mr);
 
-    ARMCPUConfig cfg = { .mpidr = 0, .rvbar = RAM_BASE };
+    ARMCPUConfig cfg = { .mpidr = 0, .rvbar = RAM_BASE, .has_el2 = start_el >= 2,
+                         .has_el3 = start_el >= 3 };
     ARMCPU *cpu = arm_cpu_create(cm, as, &cfg, &err);
     if (!cpu) {
         fprintf(stderr, "runner: %s\n", error_get_msg(err));
         return 2;
     }
-    if (timeout) {
-        signal(SIGALRM, on_alarm);
-        alarm(timeout);
-    }
-
     size_t len;
     uint8_t *img = read_file(prog, &len);
     if (!img) {
@@ -232,7 +322,8 @@ int main(int argc, char **argv)
     Run run = { 0 };
     cpu->on_end_run = on_end;
     cpu->end_run_opaque = &run;
-    arm_cpu_reset_to(cpu, entry, 1);
+    cpu->exception_intercept = no_vectors;
+    arm_cpu_reset_to(cpu, entry, start_el);
     cpu->env.xregs[31] = ram_end;   /* a usable stack for C programs */
 
     CPUState *cs = &cpu->parent;

@@ -7,7 +7,8 @@
  * CBZ. A change that makes these
  * translations slower or bigger shows up as a diff. Addresses outside the
  * block print as ADDR. After an intended change, FERRY_GOLDEN_PRINT=1
- * prints the new listings to paste.
+ * prints the new listings to paste. (Loads at EL1 use MMU index 1, the
+ * EL1&0 regime's EL1 TLB: target/arm/sys-internal.h.)
  *
  * Host features are pinned (BMI1/2, LZCNT, POPCNT) so the listings do not
  * depend on the machine.
@@ -269,9 +270,9 @@ static void test_ldr_regoffset(void **state)
           "and r12d, 0x7fe0\n"
           "lea r13, [rbp + 7]\n"
           "and r13, 0xfffffffffffff000\n"
-          "cmp r13, qword ptr [rbx + r12 - 0x80008]\n"
+          "cmp r13, qword ptr [rbx + r12 - 0x78008]\n"
           "jne +0x81\n"
-          "mov r12, qword ptr [rbx + r12 - 0x7fff0]\n"
+          "mov r12, qword ptr [rbx + r12 - 0x77ff0]\n"
           "mov rbp, qword ptr [rbp + r12]\n"
           "mov qword ptr [rbx + 0x30], rbp\n"
           "nop\n"
@@ -283,7 +284,7 @@ static void test_ldr_regoffset(void **state)
           "jmp ADDR\n"
           "mov rsi, rbp\n"
           "lea rdi, [rbx - 0xcbab0]\n"
-          "mov edx, 0x300\n"
+          "mov edx, 0x301\n"
           "lea rcx, [rip - 0x49]\n"
           "call ADDR\n"
           "mov rbp, rax\n"
