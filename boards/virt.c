@@ -642,6 +642,7 @@ MACHINE_TYPE(machine_virt,
     .is_default = true,
     .default_cpu = VIRT_DEFAULT_CPU,
     .default_ram = VIRT_DEFAULT_RAM,
+    .default_nic = "virtio-net-pci", /* QEMU's virt: -nic user,model=virtio-net-pci */
     .max_cpus = 512,
     .props = virt_props,
     .init = virt_init,
