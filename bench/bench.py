@@ -1009,6 +1009,15 @@ def main(argv=None):
             if not os.path.isfile(os.path.join(kit, f)):
                 sys.exit("bench: %s is missing: run 'make guests' (make bench does)" % os.path.join(kit, f))
     load_start = loadavg()
+    # versions first: what was measured, not what the tree became meanwhile
+    versions = {"ferry": ferry_version(a.ferry["arm64"]),
+                "qemu": "; ".join(sorted({first_line([a.qemu[BOARDS[bn]["arch"]], "--version"])
+                                          for bn in a.boards})),
+                "iperf3": first_line([a.iperf3, "--version"]),
+                "python": platform.python_version()}
+    for bn in a.boards:
+        arch = BOARDS[bn]["arch"]
+        versions["guest-" + arch] = kit_version(a.build, arch)
     bench = Bench(a)
     boards = []
     try:
@@ -1024,14 +1033,6 @@ def main(argv=None):
                 "-cpu %s -smp %d -m %s; took %.0f min" % (
                     "quick (QUICK=1)" if a.quick else "full", a.runs_boot, a.runs_cpu, a.runs_net,
                     a.iperf_secs, a.runs_idle, a.idle_secs, a.cpu, a.smp, a.mem, elapsed / 60))
-    versions = {"ferry": ferry_version(a.ferry["arm64"]),
-                "qemu": "; ".join(sorted({first_line([a.qemu[BOARDS[bn]["arch"]], "--version"])
-                                          for bn in a.boards})),
-                "iperf3": first_line([a.iperf3, "--version"]),
-                "python": platform.python_version()}
-    for bn in a.boards:
-        arch = BOARDS[bn]["arch"]
-        versions["guest-" + arch] = kit_version(a.build, arch)
     notes = []
     if a.quick:
         notes.append("QUICK=1: fewer runs, shorter iperf3 and only the virtio NIC models; "
