@@ -268,6 +268,7 @@ class Emu(Proc):
                     self.marks.append((t, m[0], m[1]))
                 self.cond.notify_all()
         self.logf.close()
+        self.popen.stdout.close()
         with self.cond:
             self.eof = True
             self.cond.notify_all()
@@ -293,6 +294,15 @@ class Emu(Proc):
                 if left <= 0:
                     return None
                 self.cond.wait(left)
+
+    def kernel_trouble(self):
+        """The first line where the guest kernel reported a crash, lockup or
+        panic, without its timestamp; None if there was none."""
+        with self.cond:
+            for _, t in self.lines:
+                if KERNEL_TROUBLE.search(t):
+                    return re.sub(r"^\[\s*[0-9.]+\]\s*", "", t).strip()[:200]
+        return None
 
     def exit_wall(self):
         return None if self.t_exit is None else self.t_exit - self.t0
@@ -321,6 +331,10 @@ class Emu(Proc):
             return "%s [exit status %s before %s]" % (last, self.status, waiting_for)
         return "no %s within %g s%s" % (waiting_for, timeout,
                                           ("; last console line: %s" % last) if last else "")
+
+
+KERNEL_TROUBLE = re.compile(r"Kernel panic|Internal error:|Unable to handle kernel|BUG: |"
+                            r"general protection fault|rcu_sched self-detected stall")
 
 
 def parse_mark(line):
@@ -421,6 +435,7 @@ class Bench:
         self.netns = None
         self.tap_reason = None
         self.notes = []
+        self.last_emu = None
 
     # the command line, identical for both emulators but for argv[0]
     def argv(self, b, emu_bin, params, netdev, model):
@@ -442,7 +457,8 @@ class Bench:
             shown = list(argv)
             shown[len(prefix)] = "EMU"
             self.cmdlines[key] = qjoin(shown)
-        return Emu(argv, os.path.join(d, "%s-%s-%d.log" % (what.replace("/", "_"), emu, i + 1)))
+        self.last_emu = Emu(argv, os.path.join(d, "%s-%s-%d.log" % (what.replace("/", "_"), emu, i + 1)))
+        return self.last_emu
 
     # boot: start -> init marker, start -> exit after poweroff; peak RSS
     def run_boot(self, b, emu, i):
@@ -689,14 +705,17 @@ def figure(fid, label, unit, better):
 
 
 def record(fig, emu, outcome):
+    """One run's outcome into a cell: any failed run fails the cell (its
+    first reason is kept); samples of the runs that succeeded stay in
+    results.json but make no number in the report."""
     c = fig[emu]
     c["runs"] += 1
-    if c["state"] != "ok":
-        return
     kind, val = outcome
     if kind == "ok":
         c["samples"].append(val)
-    else:
+        return
+    c["failures"] = c.get("failures", 0) + 1
+    if c["state"] == "ok":
         c["state"], c["reason"] = "failed", val
 
 
@@ -800,7 +819,14 @@ def bench_board(bn, bench, a):
                         record(byid[f], emu, ("fail", dead[emu]))
                     continue
                 t = time.monotonic()
+                bench.last_emu = None
                 out = fn(b, emu, i)
+                oops = bench.last_emu.kernel_trouble() if bench.last_emu else None
+                if oops:
+                    for f in ids:
+                        if out.get(f, ("fail",))[0] != "ok":
+                            out[f] = ("fail", "%s; the guest kernel said: %s" % (
+                                out.get(f, ("fail", "not measured by this run"))[1], oops))
                 for f in ids:
                     record(byid[f], emu, out.get(f, ("fail", "not measured by this run")))
                 if drv is not None and out.get("_driver") and drv[emu] is None:

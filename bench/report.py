@@ -17,9 +17,10 @@ be regenerated from a saved run and tested on canned results:
               "better": "lower" | "higher",
               "ferry": CELL, "qemu": CELL}
     CELL   = {"state": "ok" | "failed" | "skipped", "samples": [float, ...],
-              "runs": int (attempted), "reason": str | None}
+              "runs": int (attempted), "failures": int, "reason": str | None}
 
-A cell counts only when its state is "ok" (every attempted run succeeded);
+A cell counts only when its state is "ok" (every attempted run succeeded;
+"samples" holds the values of the runs that did, also in a failed cell);
 a ferry cell that is not "ok" reads "not yet: <reason>", a QEMU one
 "failed: <reason>", a skipped one "skipped: <reason>", and then there is no
 ratio. The ratio always reads the same way: above 1 ferry is better
@@ -27,6 +28,7 @@ ratio. The ratio always reads the same way: above 1 ferry is better
 """
 
 import math
+import re
 import statistics
 
 EMUS = (("ferry", "ferry"), ("qemu", "QEMU 7.2"))
@@ -92,6 +94,8 @@ def cell_text(emu, cell):
             return fmt_num(med)
         return "%s (%s–%s)" % (fmt_num(med), fmt_num(lo), fmt_num(hi))
     reason = cell.get("reason") or "no reason given"
+    if cell.get("failures") and cell.get("runs", 0) > 1:
+        reason += " (%d of %d runs failed)" % (cell["failures"], cell["runs"])
     if st == "skipped":
         return "skipped: " + reason
     if emu == "ferry":
@@ -103,7 +107,7 @@ def runs_text(fig):
     parts = []
     for emu, _ in EMUS:
         c = fig[emu]
-        parts.append("%d/%d" % (len(c["samples"]) if c["state"] == "ok" else 0, c.get("runs", 0)))
+        parts.append("%d/%d" % (len(c["samples"]), c.get("runs", 0)))
     return " · ".join(parts)
 
 
@@ -249,9 +253,12 @@ def render_svg(results):
     for b in results["boards"]:
         rows.append(("board", b.get("title", b["board"]), None, b))
         for fig in b["figures"]:
-            rows.append(("fig", fig["label"], ratio(fig), fig))
+            # the chart's labels without the expected driver in brackets
+            label = re.sub(r" \[[^]]*\]", "", fig["label"])
+            rows.append(("fig", label, ratio(fig), fig))
         if not b["figures"]:
-            rows.append(("fig", "all figures", None, {"ferry": {"state": "skipped"}, "qemu": {"state": "skipped"}}))
+            st = "failed" if b.get("state") != "ok" else "skipped"
+            rows.append(("fig", "all figures", None, {"ferry": {"state": st}, "qemu": {"state": "skipped"}}))
     finite = [r[2] for r in rows if r[2] is not None and not math.isinf(r[2]) and r[2] > 0]
     span = 2.0
     for v in finite:
@@ -259,7 +266,9 @@ def render_svg(results):
             span *= 2
     lo, hi = 1 / span, span
 
-    label_w, plot_w, value_w = 330, 460, 170
+    # about 6.7 px per character of 12 px sans-serif
+    label_w = max([200] + [int(len(r[1]) * 6.7) + 20 for r in rows if r[0] == "fig"])
+    plot_w, value_w = 460, 110
     x0 = label_w + 10
     row_h, top = 22, 64
     width = x0 + plot_w + value_w

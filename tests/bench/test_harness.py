@@ -64,6 +64,36 @@ class Parsing(unittest.TestCase):
         self.assertIn("no NIC", bench.Bench.check_nic([], ["e1000"], None))
 
 
+class Runs(unittest.TestCase):
+    def test_one_failed_run_fails_the_cell(self):
+        f = bench.figure("net.x", "x", "Gbit/s", "higher")
+        bench.record(f, "qemu", ("ok", 1.0))
+        bench.record(f, "qemu", ("fail", "iperf3: control socket has closed unexpectedly"))
+        bench.record(f, "qemu", ("ok", 3.0))
+        c = f["qemu"]
+        self.assertEqual((c["state"], c["samples"], c["runs"], c["failures"]), ("failed", [1.0, 3.0], 3, 1))
+        self.assertEqual(report.cell_text("qemu", c),
+                         "failed: iperf3: control socket has closed unexpectedly (1 of 3 runs failed)")
+        self.assertEqual(report.runs_text(f), "0/0 · 2/3")
+        self.assertIsNone(report.ratio(f))
+
+    def test_console_and_kernel_trouble(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            e = bench.Emu(["sh", "-c", "printf 'a\\r\\nFERRY-MARK init uptime=1\\r\\n"
+                           "[   64.61] watchdog: BUG: soft lockup - CPU#0 stuck for 26s!\\n'; exit 3"],
+                          os.path.join(d, "log"))
+            self.assertIsNotNone(e.wait_mark("init", 10))
+            self.assertTrue(e.wait(10))
+            self.assertEqual(e.status, 3)
+            self.assertGreater(e.maxrss_kb(), 0)
+            self.assertEqual(e.kernel_trouble(), "watchdog: BUG: soft lockup - CPU#0 stuck for 26s!")
+            self.assertIsNone(e.wait_mark("poweroff", 10))
+            self.assertIn("[exit status 3 before poweroff]", e.why("poweroff", 10))
+            e = bench.Emu(["/nonexistent/emu"], os.path.join(d, "log2"))
+            self.assertIn("/nonexistent/emu", e.why("init marker", 1))
+
+
 class Report(unittest.TestCase):
     def test_ratio_direction(self):
         # times: ferry 2 s, QEMU 4 s -> ferry twice as good
