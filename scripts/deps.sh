@@ -5,7 +5,8 @@
 #   scripts/deps.sh            build + unit-test dependencies
 #   scripts/deps.sh guests     + what `make guests` needs (dpkg tools, cpio, arm64 arch)
 #   scripts/deps.sh cross      + aarch64 cross toolchain and qemu-user oracle (ISA tests)
-#   scripts/deps.sh bench      + the yardstick (qemu-system-*), iperf3, dtc (tests/oracle)
+#   scripts/deps.sh bench      + the yardstick (qemu-system-*), iperf3, dtc (tests/oracle),
+#                                python3 and iproute2 (make bench)
 set -e
 
 want="build"
@@ -18,7 +19,7 @@ deb_pkgs() {
                      zlib1g-dev libvdeplug-dev libfdt-dev libcmocka-dev ;;
         guests) echo cpio gzip dpkg-dev xz-utils zstd kmod binutils ;;
         cross)  echo gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static ;;
-        bench)  echo qemu-system-arm qemu-system-x86 iperf3 device-tree-compiler ;;
+        bench)  echo qemu-system-arm qemu-system-x86 iperf3 device-tree-compiler python3 iproute2 ;;
         esac
     done
 }
