@@ -823,12 +823,51 @@ static void test_legacy_v1(void **state)
     wr(R_STATUS, 0);
     wr(R_QSEL, 0);
     assert_int_equal(rd(R_QPFN), 0);
-    /* QueuePFN before GuestPageSize. */
+    /* QueuePFN before GuestPageSize: a machine reset forgets it. */
+    device_reset_all();
+    free(logcap_take());
     wr(R_STATUS, 1);
+    wr(R_QSEL, 0);
     wr(R_QNUM, 16);
     wr(R_QPFN, (uint32_t)(RING0 / 4096));
     assert_true(logcap_has("before GuestPageSize"));
     assert_int_equal(rd(R_QPFN), 0);
+}
+
+/* Linux (drivers/virtio/virtio_mmio.c) writes GuestPageSize once, in
+ * probe, before register_virtio_device() resets the device (Status 0) and
+ * initialises it: a driver's reset must keep it, or no queue of a Linux
+ * guest ever works on a version 1 transport. */
+static void test_legacy_page_size_survives_driver_reset(void **state)
+{
+    mk(true, NULL);
+    wr(R_PAGE_SIZE, 4096);              /* probe */
+    for (int round = 0; round < 2; round++) {   /* probe's reset, then a driver reload */
+        wr(R_STATUS, 0);
+        wr(R_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+        wr(R_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+        wr(R_GFSEL, 0);
+        wr(R_GF, 0);
+        TVq q;
+        tvq_init(&q, 0, 16, RING0, false);
+        wr(R_QSEL, 0);
+        assert_int_equal(rd(R_QPFN), 0);    /* the reset cleared the queue */
+        wr(R_QNUM, 16);
+        wr(R_QALIGN, 4096);
+        wr(R_QPFN, (uint32_t)(RING0 / 4096));
+        assert_int_equal(rd(R_QPFN), RING0 / 4096);
+        drv_ok();
+        gw(BUF, "probe", 6);
+        tvq_add(&q, (TSeg[]){{BUF, 6, false}, {BUF + 0x100, 6, true}}, 2);
+        kick(&q);
+        uint32_t id, len;
+        assert_true(tvq_get_used(&q, &id, &len));
+        assert_int_equal(len, 6);
+        char back[6];
+        gr(BUF + 0x100, back, 6);
+        assert_string_equal(back, "probe");
+        assert_false(logcap_has("before GuestPageSize"));
+    }
 }
 
 static void test_legacy_notify_on_empty(void **state)
@@ -1352,6 +1391,7 @@ int main(void)
         cmocka_unit_test(test_reset),
         cmocka_unit_test(test_kick_on_loop),
         cmocka_unit_test(test_legacy_v1),
+        cmocka_unit_test(test_legacy_page_size_survives_driver_reset),
         cmocka_unit_test(test_legacy_notify_on_empty),
         cmocka_unit_test(test_packed_echo),
         cmocka_unit_test(test_packed_event_suppression),
