@@ -5,6 +5,7 @@
 #   scripts/deps.sh            build + unit-test dependencies
 #   scripts/deps.sh guests     + what `make guests` needs (dpkg tools, cpio, arm64 arch)
 #   scripts/deps.sh cross      + aarch64 cross toolchain and qemu-user oracle (ISA tests)
+#   scripts/deps.sh net        + the host side of make check-net: python3, iperf3, tshark
 #   scripts/deps.sh bench      + the yardstick (qemu-system-*), iperf3, dtc (tests/oracle),
 #                                python3 and iproute2 (make bench)
 set -e
@@ -19,6 +20,7 @@ deb_pkgs() {
                      zlib1g-dev libvdeplug-dev libfdt-dev libcmocka-dev ;;
         guests) echo cpio gzip dpkg-dev xz-utils zstd kmod binutils ;;
         cross)  echo gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static ;;
+        net)    echo python3 iperf3 tshark ;;
         bench)  echo qemu-system-arm qemu-system-x86 iperf3 device-tree-compiler python3 iproute2 ;;
         esac
     done
@@ -30,6 +32,7 @@ brew_pkgs() {
         build)  echo pkg-config glib libslirp capstone zlib vde dtc cmocka ;;
         guests) echo cpio xz zstd ;;
         cross)  echo aarch64-elf-gcc ;;
+        net)    echo python iperf3 wireshark ;;
         bench)  echo qemu iperf3 ;;
         esac
     done
