@@ -33,7 +33,11 @@ static uint64_t type_mask(TCGType t)
     return t == TCG_I32 ? 0xffffffffull : ~0ull;
 }
 
-static TempInfo *ti(Opt *o, uint32_t t)
+/* Room for temp t's info. Growing moves the table: a TempInfo pointer is
+ * valid only until the next ti()/reserve() of a temp not yet seen, so code
+ * that holds two reserves both first (the optimizer makes new constant
+ * temps as it goes). */
+static void reserve(Opt *o, uint32_t t)
 {
     if (t >= o->cap) {
         uint32_t ncap = o->cap * 2 > t + 64 ? o->cap * 2 : t + 64;
@@ -41,6 +45,11 @@ static TempInfo *ti(Opt *o, uint32_t t)
         memset(o->info + o->cap, 0, (ncap - o->cap) * sizeof(TempInfo));
         o->cap = ncap;
     }
+}
+
+static TempInfo *ti(Opt *o, uint32_t t)
+{
+    reserve(o, t);
     TempInfo *i = &o->info[t];
     if (i->gen != o->gen) {
         const TCGTemp *tp = &o->s->temps[t];
@@ -115,6 +124,7 @@ static bool are_copies(Opt *o, uint32_t a, uint32_t b)
 {
     if (a == b)
         return true;
+    reserve(o, a > b ? a : b);
     TempInfo *ia = ti(o, a), *ib = ti(o, b);
     if (ia->is_const && ib->is_const)
         return ia->val == ib->val && o->s->temps[a].type == o->s->temps[b].type;
@@ -128,6 +138,7 @@ static bool are_copies(Opt *o, uint32_t a, uint32_t b)
 static void record_copy(Opt *o, uint32_t d, uint32_t a)
 {
     forget(o, d);
+    reserve(o, a > d ? a : d);
     TempInfo *ia = ti(o, a), *id = ti(o, d);
     if (ia->is_const) {
         id->is_const = true;
