@@ -15,11 +15,11 @@
 static bool trans_adr(DisasContext *dc, uint32_t insn)
 {
     unsigned rd = extract32(insn, 0, 5);
-    int64_t imm = (int64_t)sextract32(insn, 5, 19) << 2 | extract32(insn, 29, 2);
+    int64_t imm = (int64_t)sextract32(insn, 5, 19) * 4 | extract32(insn, 29, 2);
     uint64_t base = dc->pc;
     if (insn >> 31) {   /* ADRP: 4 KiB pages */
         base &= ~0xfffull;
-        imm <<= 12;
+        imm *= 4096;    /* a negative offset: no signed shift */
     }
     if (rd != 31)
         ir_movi(dc->s, cpu_X[rd], base + (uint64_t)imm);

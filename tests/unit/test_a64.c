@@ -319,6 +319,51 @@ static void test_exceptions(void **state)
     }
 }
 
+/* ---- PC-relative forms with negative offsets ------------------------------------------------- */
+
+/* Every PC-relative form backwards, and a negative scaled LDP offset: the
+ * decoders scale signed immediates (C's signed left shift of a negative
+ * value is undefined; check-asan runs this under UBSan). Words at their
+ * offsets from CODE; zeros between them are UDF. */
+static void test_negative_offsets(void **state)
+{
+    (void)state;
+    static const struct { unsigned off; uint32_t insn; } prog[] = {
+        { 0x000, 0x14000040 },  /* b     0x100 */
+        { 0x020, 0xd4200000 },  /* brk   #0 */
+        { 0x040, 0x3607ff1f },  /* tbz   wzr, #0, 0x20 */
+        { 0x080, 0xb4fffe1f },  /* cbz   xzr, 0x40 */
+        { 0x0c0, 0xeb0700ff },  /* cmp   x7, x7 */
+        { 0x0c4, 0x54fffde0 },  /* b.eq  0x80 */
+        { 0x0f8, 0x55667788 },  /* data for ldr (literal) */
+        { 0x0fc, 0x11223344 },
+        { 0x100, 0x10fff801 },  /* adr   x1, 0x0 (-0x100) */
+        { 0x104, 0xf0ffffe2 },  /* adrp  x2, one page below */
+        { 0x108, 0x58ffff83 },  /* ldr   x3, 0xf8 (-0x10) */
+        { 0x10c, 0xa97f14c4 },  /* ldp   x4, x5, [x6, #-16] */
+        { 0x110, 0x17ffffec },  /* b     0xc0 (-0x50) */
+    };
+    const TCGCodegen *cg;
+    Caught c;
+    FOR_EACH_CG(cg) {
+        ARMCPU *cpu = new_cpu(cg, "cortex-a57", &c);
+        for (size_t i = 0; i < ARRAY_SIZE(prog); i++)
+            put(CODE + prog[i].off, &prog[i].insn, 1);
+        uint64_t pair[2] = { 0xaaaa0000bbbb1111ull, 0xcccc2222dddd3333ull };
+        memcpy(ram + (DATA + 0xf0 - RAM_BASE), pair, sizeof(pair));
+        cpu->env.xregs[6] = DATA + 0x100;
+        cpu->env.xregs[7] = 5;
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_BKPT);
+        assert_int_equal(c.pc, CODE + 0x20);
+        assert_int_equal(cpu->env.xregs[1], CODE);
+        assert_int_equal(cpu->env.xregs[2], (CODE & ~0xfffull) - 0x1000);
+        assert_int_equal(cpu->env.xregs[3], 0x1122334455667788ull);
+        assert_int_equal(cpu->env.xregs[4], pair[0]);
+        assert_int_equal(cpu->env.xregs[5], pair[1]);
+    }
+}
+
 /* ---- alignment faults of ordered/atomic accesses ---------------------------------------------- */
 
 static void test_alignment(void **state)
@@ -626,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_wfi),
         cmocka_unit_test(test_semihosting_bad_pointers),
         cmocka_unit_test(test_sp_banks),
+        cmocka_unit_test(test_negative_offsets),
     };
     return cmocka_run_group_tests_name("a64", tests, setup, teardown);
 }
