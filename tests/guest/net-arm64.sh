@@ -22,10 +22,13 @@
 #  -net nic,model=virtio-net-pci -net user, and the default NIC (no network
 #    options): virtio_net bound over PCI, DHCP
 #
+# With FERRY=build/asan/ferry (make check-net-asan), a sanitizer report on
+# a boot's console is one more failed check, "NAME: sanitizers".
 # Throughput is printed as information, never checked. Ports are chosen
 # free at run time; every boot is bounded (NET_BOOT_TIMEOUT, default 300 s),
 # host servers are stopped on exit. Consoles, markers and server logs are
-# kept in $BUILD/tests/net/ (captures only when their check failed).
+# kept in $NET_LOGS, default $BUILD/tests/net/ (captures only when their
+# check failed).
 #
 #   sh tests/guest/net-arm64.sh        (FERRY=build/ferry BUILD=build PYTHON=python3)
 #
@@ -35,18 +38,23 @@ FERRY=${FERRY:-build/ferry}
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-python3}
 TIMEOUT=${NET_BOOT_TIMEOUT:-300}
+# With an ASan ferry: memory errors count, leaks at exit do not (they are
+# the command line's, not the network's).
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+export ASAN_OPTIONS
 here=$(cd "$(dirname "$0")" && pwd)
 kit=$BUILD/guests/arm64
-logs=$BUILD/tests/net
+logs=${NET_LOGS:-$BUILD/tests/net}
+label=${NET_LABEL:-check-net}   # the first word of every line printed
 tool() { "$PYTHON" "$here/nettool.py" "$@"; }
 
 for f in "$kit/Image" "$kit/initramfs.cpio.gz"; do
-    [ -f "$f" ] || { echo "check-net: $f is missing: run 'make guests'"; exit 1; }
+    [ -f "$f" ] || { echo "$label: $f is missing: run 'make guests'"; exit 1; }
 done
-[ -x "$FERRY" ] || { echo "check-net: no emulator at $FERRY: run 'make'"; exit 1; }
+[ -x "$FERRY" ] || { echo "$label: no emulator at $FERRY: run 'make'"; exit 1; }
 for t in "$PYTHON" iperf3 tshark; do
     command -v "$t" >/dev/null 2>&1 ||
-        { echo "check-net: '$t' is missing on the host: run 'sh scripts/deps.sh net'"; exit 1; }
+        { echo "$label: '$t' is missing on the host: run 'sh scripts/deps.sh net'"; exit 1; }
 done
 
 rm -rf "$logs"
@@ -64,13 +72,13 @@ passed=0 failed=0
 ok() { # NAME [INFO...]
     passed=$((passed + 1))
     n=$1; shift
-    echo "check-net: ok   $n${1:+ ($*)}"
+    echo "$label: ok   $n${1:+ ($*)}"
 }
 # fail NAME WHY...: with the tail of the current boot's console ($con)
 fail() {
     failed=$((failed + 1))
     n=$1; shift
-    echo "check-net: FAIL $n: $*"
+    echo "$label: FAIL $n: $*"
     if [ -n "${con:-}" ] && [ -f "$con" ]; then
         echo "    console ($con), last lines:"
         tr -d '\r' <"$con" | tail -n 25 | sed 's/^/    | /'
@@ -110,13 +118,18 @@ start_boot() {
         -a "ferry.net=dhcp $params" arm64 -- "$@" >"$marks" 2>&1 &
     boot_pid=$!
 }
-# wait_boot: waits for it; $boot_status is boot.sh's status (124: timed out)
+# wait_boot: waits for it; $boot_status is boot.sh's status (124: timed out).
+# An emulator built with sanitizers (FERRY=build/asan/ferry) that reported
+# an error fails the boot's "sanitizers" check.
 wait_boot() {
     boot_status=0
     wait "$boot_pid" || boot_status=$?
     boot_pid=""
     [ "$boot_status" = 124 ] &&
-        echo "check-net: note: boot '$name' timed out after ${TIMEOUT}s and was stopped"
+        echo "$label: note: boot '$name' timed out after ${TIMEOUT}s and was stopped"
+    if grep -a -q -E 'ERROR: AddressSanitizer|runtime error: ' "$con" 2>/dev/null; then
+        fail "$name: sanitizers" "$(tr -d '\r' <"$con" | grep -a -m 1 -E 'ERROR: AddressSanitizer|runtime error: ')"
+    fi
     return 0
 }
 # wait_console TEXT: until the console holds TEXT (true) or the boot ended (false)
@@ -143,7 +156,7 @@ start_iperf() {
         fi
         kill "$p" 2>/dev/null
     done
-    echo "check-net: could not start an iperf3 server: $(cat "$logs/$1.err")"
+    echo "$label: could not start an iperf3 server: $(cat "$logs/$1.err")"
     exit 1
 }
 
@@ -155,7 +168,7 @@ host_token=host-$(token)
 pids="$pids $!"
 n=0
 while [ ! -s "$logs/server.port" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-[ -s "$logs/server.port" ] || { echo "check-net: the host TCP server did not start:"; cat "$logs/server.err"; exit 1; }
+[ -s "$logs/server.port" ] || { echo "$label: the host TCP server did not start:"; cat "$logs/server.err"; exit 1; }
 server_port=$(cat "$logs/server.port")
 : >"$logs/server.log"
 
@@ -374,5 +387,5 @@ check_nic "default NIC" pci 1af4:1000
 check_dhcp "default NIC" 10.0.2.2
 
 con=""
-echo "check-net: $passed passed, $failed failed (logs in $logs)"
+echo "$label: $passed passed, $failed failed (logs in $logs)"
 [ "$failed" -eq 0 ]
