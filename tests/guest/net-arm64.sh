@@ -57,8 +57,8 @@ for t in "$PYTHON" iperf3 tshark; do
         { echo "$label: '$t' is missing on the host: run 'sh scripts/deps.sh net'"; exit 1; }
 done
 
-rm -rf "$logs"
 mkdir -p "$logs"
+rm -f "$logs"/*     # the last run's files (only files: NET_LOGS may be any directory)
 pids=""
 boot_pid=""
 cleanup() {
