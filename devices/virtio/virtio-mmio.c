@@ -116,14 +116,18 @@ static const VirtioTransportOps mmio_ops = {
     .notify_config = mmio_notify_config,
 };
 
-/* Transport registers back to their reset values (and the device's). */
-static void transport_reset(VirtIOMMIO *t)
+/* Transport registers back to their reset values (and the device's). A
+ * driver's reset (Status 0) keeps the legacy GuestPageSize: Linux writes
+ * it once when it probes the transport and resets the device after that
+ * (register_virtio_device), so only a machine reset forgets it. */
+static void transport_reset(VirtIOMMIO *t, bool machine)
 {
     if (t->vdev)
         virtio_reset(t->vdev);
     t->dev_features_sel = t->drv_features_sel = 0;
     t->queue_sel = 0;
-    t->guest_page_size = 0;
+    if (machine)
+        t->guest_page_size = 0;
     for (int i = 0; i < VIRTIO_QUEUE_MAX; i++) {
         t->queue_align[i] = 4096;   /* Linux's and QEMU's legacy alignment */
         t->queue_pfn[i] = 0;
@@ -281,7 +285,7 @@ static void mmio_write(void *opaque, hwaddr off, uint64_t value, unsigned size)
         return;
     case REG_STATUS:
         if ((v & 0xff) == 0) {
-            transport_reset(t);
+            transport_reset(t, false);
         } else {
             virtio_set_status(vdev, (uint8_t)v);
             update_irq(t);
@@ -370,13 +374,13 @@ static int mmio_realize(Device *dev, Error **errp)
     t->bus = bus_new(VIRTIO_MMIO_BUS_TYPE, t->bus_name, dev, 1);
     t->bus->plug = bus_plug;
     t->bus->unplug = bus_unplug;
-    transport_reset(t);
+    transport_reset(t, true);
     return 0;
 }
 
 static void mmio_reset(Device *dev)
 {
-    transport_reset((VirtIOMMIO *)dev);
+    transport_reset((VirtIOMMIO *)dev, true);
 }
 
 DEVICE_TYPE(virtio_mmio_type,
@@ -400,7 +404,7 @@ static int vdev_realize(Device *dev, Error **errp)
     if (virtio_realize(vdev, t->legacy, !t->legacy, errp) < 0)
         return -1;
     t->vdev = vdev;
-    transport_reset(t);
+    transport_reset(t, true);
     return 0;
 }
 
@@ -408,7 +412,7 @@ static void vdev_reset(Device *dev)
 {
     VirtIODevice *vdev = virtio_state_of(dev);
     if (vdev->transport)
-        transport_reset(vdev->transport);
+        transport_reset(vdev->transport, true);
 }
 
 const DeviceType virtio_mmio_device_base_type = {

@@ -823,7 +823,24 @@ static void test_legacy_v1(void **state)
     wr(R_STATUS, 0);
     wr(R_QSEL, 0);
     assert_int_equal(rd(R_QPFN), 0);
-    /* QueuePFN before GuestPageSize. */
+    /* Linux's order: GuestPageSize once at probe, then a reset (Status
+     * 0) before the driver sets up its queues: the page size survives. */
+    wr(R_PAGE_SIZE, 4096);
+    wr(R_STATUS, 0);
+    wr(R_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(R_GFSEL, 0);
+    wr(R_GF, 0);
+    free(logcap_take());
+    tvq_init(&q, 0, 16, RING0, false);
+    drv_queue(&q);
+    wr(R_QSEL, 0);
+    assert_int_equal(rd(R_QPFN), RING0 / 4096);
+    assert_false(logcap_has("before GuestPageSize"));
+    tvq_add(&q, (TSeg[]){{BUF, 8, false}, {BUF + 0x100, 8, true}}, 2);
+    kick(&q);
+    assert_true(tvq_get_used(&q, &id, &len));
+    /* A machine reset forgets it: QueuePFN before GuestPageSize. */
+    device_reset_all();
     wr(R_STATUS, 1);
     wr(R_QNUM, 16);
     wr(R_QPFN, (uint32_t)(RING0 / 4096));
