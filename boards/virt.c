@@ -284,6 +284,19 @@ uint8_t *virt_load_file(const char *opt, const char *path, size_t max, size_t *l
 static int virt_load_user_dtb(VirtBoard *vb, Error **errp)
 {
     const char *path = vb->m->cfg.dtb;
+    /* The magic first, so that any file that is not a tree (a kernel
+     * given by mistake, say) is called that, whatever its size. */
+    uint8_t magic[4];
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        size_t got = fread(magic, 1, sizeof(magic), f);
+        fclose(f);
+        if (got < sizeof(magic) || fdt_magic(magic) != FDT_MAGIC) {
+            error_setg(errp, "-dtb %s: not a device tree blob (%s)", path,
+                       got < sizeof(magic) ? "shorter than a header" : "no FDT magic");
+            return -1;
+        }
+    }
     size_t len;
     uint8_t *blob = virt_load_file("-dtb", path, VIRT_MAX_DTB_SIZE, &len, errp);
     if (!blob)
