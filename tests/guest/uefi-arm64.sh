@@ -18,13 +18,15 @@
 #    DHCP would wait a minute for a boot server user networking does not
 #    offer), the firmware reports the option failed, and ferry is stopped
 #    (SIGTERM: status 0).
+# 3. Linux through UEFI (the kit, make guests): see below.
 #
-#   sh tests/guest/uefi-arm64.sh        (FERRY=build/ferry, UEFI_FW=path)
+#   sh tests/guest/uefi-arm64.sh        (FERRY=build/ferry BUILD=build, UEFI_FW=path)
 #
 # The keys go to ferry's stdin only after the console shows what they
 # answer; each run is bounded by UEFI_TIMEOUT seconds.
 set -u
 FERRY=${FERRY:-build/ferry}
+BUILD=${BUILD:-build}
 TIMEOUT=${UEFI_TIMEOUT:-240}
 FW=${UEFI_FW:-/usr/share/qemu-efi-aarch64/QEMU_EFI.fd}
 # Homebrew's QEMU ships the same firmware under another name.
@@ -138,6 +140,26 @@ expect 'failed to load Boot0001 "UEFI PXEv4 (MAC:525400123456)"'
 finish term
 wall=$(elapsed)
 verdict "-bios QEMU_EFI.fd with the default NIC: PXE boot on virtio-net-pci (its MAC), cancelled with Esc"
+
+# 3. Linux through the firmware: -kernel/-initrd/-append reach UEFI through
+#    fw_cfg, its loader starts the kernel's EFI stub, and the kit's init
+#    sees 2 CPUs, gets a DHCP lease on the default NIC, and powers off.
+kit=$BUILD/guests/arm64
+if [ -f "$kit/Image" ] && [ -f "$kit/initramfs.cpio.gz" ]; then
+    start -M virt -cpu max -smp 2 -m 1G -bios "$FW" -nographic -no-reboot -kernel "$kit/Image" \
+        -initrd "$kit/initramfs.cpio.gz" -append "console=ttyAMA0 panic=-1 ferry.net=dhcp"
+    expect "EFI stub: Booting Linux Kernel"
+    expect "efi: EFI v2.70 by EDK II"
+    expect "FERRY-MARK init "
+    expect "FERRY-MARK cpus online=2"
+    expect "FERRY-MARK dhcp name=eth0 result=ok ip=10.0.2.15/24"
+    expect "FERRY-MARK poweroff action=poweroff"
+    finish
+else
+    why="the arm64 kit is missing ($kit): run 'make guests'"
+fi
+wall=$(elapsed)
+verdict "-bios QEMU_EFI.fd -kernel Image -initrd: Linux through UEFI (fw_cfg, EFI stub), -smp 2, DHCP, poweroff exits 0"
 
 echo "check-uefi: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
