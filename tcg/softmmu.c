@@ -318,8 +318,20 @@ bool tlb_code_page(CPUState *cpu, uint64_t vaddr, int mmu, bool probe, const uin
     if (!e)
         return false;
     if (e->addr_code & TLB_MMIO) {
+        /* Device memory (a flash bank out of read-array mode, MMIO, a
+         * hole): no code to translate. The first instruction of a block
+         * gets a bus error (the target's external abort on the fetch);
+         * a later one ends the block before it. */
+        if (probe)
+            return false;
+        qlog(LOG_GUEST_ERROR, "instruction fetch from device memory at %#" PRIx64
+             " (physical %#" PRIx64 "): bus error\n", vaddr, (uint64_t)f->phys);
+        if (cpu->hooks->transaction_failed)
+            cpu->hooks->transaction_failed(cpu, f->phys, vaddr, MMU_INST_FETCH, mmu,
+                                           MEMTX_DECODE_ERROR, 0);
         fprintf(stderr, "ferry: executing code from device memory (guest address %#" PRIx64
-                ", physical %#" PRIx64 ") is not supported\n", vaddr, (uint64_t)f->phys);
+                ", physical %#" PRIx64 ") is not supported by this target\n", vaddr,
+                (uint64_t)f->phys);
         abort();
     }
     uint64_t page = vaddr & TARGET_PAGE_MASK;

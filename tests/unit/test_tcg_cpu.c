@@ -91,6 +91,12 @@ static void toy_unaligned(CPUState *cpu, uint64_t va, MMUAccessType type, int mm
     toy_raise(cpu, TOY_EXC_ALIGN, va, ra);
 }
 
+static void toy_transaction_failed(CPUState *cpu, hwaddr phys, uint64_t va, MMUAccessType type,
+                                   int mmu, MemTxResult res, uintptr_t ra)
+{
+    toy_raise(cpu, TOY_EXC_BUS, va, ra);
+}
+
 static bool toy_exec_interrupt(CPUState *cpu, uint32_t req)
 {
     ToyEnv *env = toy_env(cpu);
@@ -275,6 +281,7 @@ static const CPUHooks toy_hooks = {
     .translate = toy_translate,
     .tlb_fill = toy_tlb_fill,
     .do_unaligned_access = toy_unaligned,
+    .transaction_failed = toy_transaction_failed,
     .exec_interrupt = toy_exec_interrupt,
     .do_interrupt = toy_do_interrupt,
     .restore_state = toy_restore_state,
@@ -705,6 +712,19 @@ static void test_rom_device(void **state)
         assert_int_equal(c->env.r[5], 0x5a5a5a5a);
         assert_int_equal(romd_writes, 2);
         assert_int_equal(mr_ram_ptr(romd_mr)[0], 0x5a);     /* stores never wrote it */
+        /* Executing from it out of ROM mode is a bus error on the fetch
+         * (an external abort on Arm), not the end of the emulator. */
+        uint32_t jump[] = {
+            toy_insn(T_LI, 3, 0, 0x98), toy_insn(T_STW, 3, 4, 0),
+            toy_insn(T_ADDI, 4, 4, 0x10), toy_insn(T_JR, 4, 0, 0),
+        };
+        put_code(0xe00, jump, ARRAY_SIZE(jump));
+        uint32_t handler[] = { toy_insn(T_HALT, 0, 0, 0) };
+        put_code(0xf000, handler, 1);
+        run(c, 0xe00);
+        assert_int_equal(c->env.ecause, TOY_EXC_BUS);
+        assert_int_equal(c->env.efar, TOY_REMAP_VA + 0x10);
+        mr_set_romd(romd_mr, true);
     }
 }
 
