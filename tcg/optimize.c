@@ -33,14 +33,24 @@ static uint64_t type_mask(TCGType t)
     return t == TCG_I32 ? 0xffffffffull : ~0ull;
 }
 
+/* Room for the info of temps below n. The table moves when it grows (the
+ * pass makes constants as it goes): a TempInfo pointer is good only until
+ * the next ti() of a temp the table has no room for, so a function that
+ * holds two reserves room for both first. Temps linked in copy lists were
+ * all seen by ti() before, so following a list never grows the table. */
+static void reserve(Opt *o, uint32_t n)
+{
+    if (n <= o->cap)
+        return;
+    uint32_t ncap = o->cap * 2 > n + 64 ? o->cap * 2 : n + 64;
+    o->info = xrealloc(o->info, ncap * sizeof(TempInfo));
+    memset(o->info + o->cap, 0, (ncap - o->cap) * sizeof(TempInfo));
+    o->cap = ncap;
+}
+
 static TempInfo *ti(Opt *o, uint32_t t)
 {
-    if (t >= o->cap) {
-        uint32_t ncap = o->cap * 2 > t + 64 ? o->cap * 2 : t + 64;
-        o->info = xrealloc(o->info, ncap * sizeof(TempInfo));
-        memset(o->info + o->cap, 0, (ncap - o->cap) * sizeof(TempInfo));
-        o->cap = ncap;
-    }
+    reserve(o, t + 1);
     TempInfo *i = &o->info[t];
     if (i->gen != o->gen) {
         const TCGTemp *tp = &o->s->temps[t];
@@ -115,6 +125,7 @@ static bool are_copies(Opt *o, uint32_t a, uint32_t b)
 {
     if (a == b)
         return true;
+    reserve(o, (a > b ? a : b) + 1);
     TempInfo *ia = ti(o, a), *ib = ti(o, b);
     if (ia->is_const && ib->is_const)
         return ia->val == ib->val && o->s->temps[a].type == o->s->temps[b].type;
@@ -128,6 +139,7 @@ static bool are_copies(Opt *o, uint32_t a, uint32_t b)
 static void record_copy(Opt *o, uint32_t d, uint32_t a)
 {
     forget(o, d);
+    reserve(o, (a > d ? a : d) + 1);
     TempInfo *ia = ti(o, a), *id = ti(o, d);
     if (ia->is_const) {
         id->is_const = true;
