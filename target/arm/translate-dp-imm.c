@@ -15,7 +15,8 @@
 static bool trans_adr(DisasContext *dc, uint32_t insn)
 {
     unsigned rd = extract32(insn, 0, 5);
-    int64_t imm = (int64_t)sextract32(insn, 5, 19) << 2 | extract32(insn, 29, 2);
+    /* unsigned arithmetic: shifting a negative offset left is undefined in C */
+    uint64_t imm = (uint64_t)(int64_t)sextract32(insn, 5, 19) << 2 | extract32(insn, 29, 2);
     uint64_t base = dc->pc;
     if (insn >> 31) {   /* ADRP: 4 KiB pages */
         base &= ~0xfffull;

@@ -102,7 +102,7 @@ static bool trans_ld_lit(DisasContext *dc, uint32_t insn)
 {
     unsigned rt = extract32(insn, 0, 5), opc = extract32(insn, 30, 2);
     bool v = extract32(insn, 26, 1);
-    uint64_t addr = dc->pc + ((int64_t)sextract32(insn, 5, 19) << 2);
+    uint64_t addr = dc->pc + ((uint64_t)(int64_t)sextract32(insn, 5, 19) << 2);
     LdSt o = { .vec = v, .load = true };
     if (v) {
         if (opc == 3)
@@ -251,7 +251,7 @@ static bool trans_ldst_pair(DisasContext *dc, uint32_t insn)
     }
     if (v && !fp_access_check(dc))
         return true;
-    imm <<= o.size;
+    imm = (int64_t)((uint64_t)imm << o.size);   /* scaled; no signed shift */
     bool post = type == 1, wback = type == 1 || type == 3;
     TCGv base = read_xsp(dc, rn), addr = new_tmp(dc), addr2 = new_tmp(dc), v1, v2;
     if (post)

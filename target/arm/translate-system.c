@@ -21,7 +21,7 @@
 
 static bool trans_b(DisasContext *dc, uint32_t insn)
 {
-    uint64_t dest = dc->pc + ((int64_t)sextract32(insn, 0, 26) << 2);
+    uint64_t dest = dc->pc + ((uint64_t)(int64_t)sextract32(insn, 0, 26) << 2);
     if (insn >> 31)   /* BL */
         ir_movi(dc->s, cpu_X[30], dc->pc + 4);
     gen_goto_tb(dc, 0, dest);
@@ -32,7 +32,7 @@ static bool trans_b_cond(DisasContext *dc, uint32_t insn)
 {
     TCGContext *s = dc->s;
     unsigned cond = extract32(insn, 0, 4);
-    uint64_t dest = dc->pc + ((int64_t)sextract32(insn, 5, 19) << 2);
+    uint64_t dest = dc->pc + ((uint64_t)(int64_t)sextract32(insn, 5, 19) << 2);
     if (cond >= 14) {
         gen_goto_tb(dc, 0, dest);
         return true;
@@ -52,7 +52,7 @@ static bool trans_cbz(DisasContext *dc, uint32_t insn)
     TCGContext *s = dc->s;
     unsigned rt = extract32(insn, 0, 5);
     bool nz = extract32(insn, 24, 1), sf = extract32(insn, 31, 1);
-    uint64_t dest = dc->pc + ((int64_t)sextract32(insn, 5, 19) << 2);
+    uint64_t dest = dc->pc + ((uint64_t)(int64_t)sextract32(insn, 5, 19) << 2);
     TCGv v = read_x(dc, rt);
     TCGLabel taken = ir_label(s);
     if (sf)
@@ -71,7 +71,7 @@ static bool trans_tbz(DisasContext *dc, uint32_t insn)
     unsigned rt = extract32(insn, 0, 5);
     unsigned bit = extract32(insn, 31, 1) << 5 | extract32(insn, 19, 5);
     bool nz = extract32(insn, 24, 1);
-    uint64_t dest = dc->pc + ((int64_t)sextract32(insn, 5, 14) << 2);
+    uint64_t dest = dc->pc + ((uint64_t)(int64_t)sextract32(insn, 5, 14) << 2);
     TCGLabel taken = ir_label(s);
     ir_brcondi(s, nz ? COND_TSTNE : COND_TSTEQ, read_x(dc, rt), 1ull << bit, taken);
     gen_goto_tb(dc, 1, dc->pc + 4);
