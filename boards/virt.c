@@ -292,7 +292,9 @@ static int virt_load_user_dtb(VirtBoard *vb, Error **errp)
     if (f) {
         size_t got = fread(magic, 1, sizeof(magic), f);
         fclose(f);
-        if (got < sizeof(magic) || fdt_magic(magic) != FDT_MAGIC) {
+        uint32_t m = (uint32_t)magic[0] << 24 | (uint32_t)magic[1] << 16 |
+                     (uint32_t)magic[2] << 8 | magic[3];    /* big-endian, as in the blob */
+        if (got < sizeof(magic) || m != FDT_MAGIC) {
             error_setg(errp, "-dtb %s: not a device tree blob (%s)", path,
                        got < sizeof(magic) ? "shorter than a header" : "no FDT magic");
             return -1;
