@@ -237,6 +237,7 @@ int virt_pcie_create(VirtBoard *vb, Error **errp)
         .mmio_high_size = vb->map[VIRT_HIGH_PCIE_MMIO].size,
         .pio_base = vb->map[VIRT_PCIE_PIO].base,
         .pio_size = vb->map[VIRT_PCIE_PIO].size,
+        .allow_zero_address = true,     /* no legacy devices: UEFI uses I/O 0 */
         .msi_sink = va && va->its ? gicv3_its_msi_sink : NULL,
         .msi_opaque = va ? va->its : NULL,
     };

@@ -26,6 +26,7 @@
 #include "core/chardev.h"
 #include "core/log.h"
 #include "devices/char/pl011.h"
+#include "devices/flash/cfi-flash.h"
 #include "devices/gpio/pl061.h"
 #include "devices/rtc/pl031.h"
 
@@ -284,6 +285,21 @@ uint8_t *virt_load_file(const char *opt, const char *path, size_t max, size_t *l
 static int virt_load_user_dtb(VirtBoard *vb, Error **errp)
 {
     const char *path = vb->m->cfg.dtb;
+    /* The magic first, so that any file that is not a tree (a kernel
+     * given by mistake, say) is called that, whatever its size. */
+    uint8_t magic[4];
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        size_t got = fread(magic, 1, sizeof(magic), f);
+        fclose(f);
+        uint32_t m = (uint32_t)magic[0] << 24 | (uint32_t)magic[1] << 16 |
+                     (uint32_t)magic[2] << 8 | magic[3];    /* big-endian, as in the blob */
+        if (got < sizeof(magic) || m != FDT_MAGIC) {
+            error_setg(errp, "-dtb %s: not a device tree blob (%s)", path,
+                       got < sizeof(magic) ? "shorter than a header" : "no FDT magic");
+            return -1;
+        }
+    }
     size_t len;
     uint8_t *blob = virt_load_file("-dtb", path, VIRT_MAX_DTB_SIZE, &len, errp);
     if (!blob)
@@ -362,23 +378,32 @@ int virt_create_memory(VirtBoard *vb, Error **errp)
         vb->secure_as = as_new("secure-memory", vb->secure_sysmem);
     }
 
-    /* Flash: two banks; bank 0 is the Secure world's with secure=on. They
-     * are read-only memory here (the CFI command set is not modelled). */
+    /* Flash: two banks of CFI NOR flash, each two x16 chips on a 32-bit
+     * bus (bank-width 4 in the tree) with 256 KiB erase blocks (UEFI for
+     * virt assumes them); bank 0 is the Secure world's with secure=on.
+     * -bios is loaded into bank 0; bank 1 starts erased to zeros (UEFI
+     * formats its variable store there). Nothing is written back to a
+     * file: there is no -drive if=pflash. */
+    const CfiFlashConfig fc = {
+        .size = VIRT_FLASH_BANK_SIZE, .bank_width = 4, .device_width = 2,
+        .block_size = VIRT_FLASH_BLOCK_SIZE,
+        .manufacturer = 0x89, .device_id = 0x1D,   /* Intel, 28F256J3 */
+    };
     for (int i = 0; i < 2; i++) {
-        vb->flash[i] = mr_new_rom(i ? "virt.flash1" : "virt.flash0", VIRT_FLASH_BANK_SIZE,
-                                  errp);
-        if (!vb->flash[i])
-            return -1;
         MemoryRegion *into = (i == 0 && vb->cfg.secure) ? vb->secure_sysmem : m->sysmem;
-        mr_add_subregion(into, vb->map[VIRT_FLASH].base + i * VIRT_FLASH_BANK_SIZE,
-                         vb->flash[i], 0);
+        vb->flash_dev[i] = cfi_flash_create(into, vb->map[VIRT_FLASH].base +
+                                            i * VIRT_FLASH_BANK_SIZE,
+                                            i ? "virt.flash1" : "virt.flash0", &fc, errp);
+        if (!vb->flash_dev[i])
+            return -1;
+        vb->flash[i] = cfi_flash_region(vb->flash_dev[i]);
     }
     if (m->cfg.bios) {
         size_t len;
         uint8_t *img = virt_load_file("-bios", m->cfg.bios, VIRT_FLASH_BANK_SIZE, &len, errp);
         if (!img)
             return -1;
-        memcpy(mr_ram_ptr(vb->flash[0]), img, len);
+        memcpy(cfi_flash_storage(vb->flash_dev[0]), img, len);
         free(img);
     }
     return 0;

@@ -60,6 +60,7 @@ extern const VirtRegion virt_memmap[VIRT__REGIONS];
 #define VIRT_GICV3_REDIST_SIZE 0x20000 /* per CPU: RD_base + SGI_base frames */
 #define VIRT_GICV2_MAX_CPUS 8
 #define VIRT_FLASH_BANK_SIZE (64 * MiB)
+#define VIRT_FLASH_BLOCK_SIZE (256 * KiB)
 #define VIRT_CLOCK_HZ 24000000    /* the apb-pclk fixed clock */
 #define VIRT_POWER_KEY_LINE 3     /* PL061 line the gpio-keys node names */
 
@@ -102,6 +103,7 @@ typedef struct VirtBoard {
     /* Memory. With secure=on the Secure world sees secure_sysmem: the
      * system memory plus the secure-only regions; secure_as is its view. */
     MemoryRegion *ram, *flash[2], *secure_ram, *secure_sysmem;
+    Device *flash_dev[2];      /* CFI flash banks (devices/flash) */
     AddressSpace *secure_as;
 
     VirtCpuInfo cpu;

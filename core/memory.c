@@ -40,10 +40,11 @@ struct MemoryRegion {
     size_t nrefs, refs_cap;
     AddressSpace *spaces;
 
-    /* MMIO */
+    /* MMIO; a ROM device (mr_new_romd) has them too */
     const MemOps *ops;
     void *opaque;
     unsigned min_size, max_size;
+    bool romd;              /* ROM device: reads go straight to the storage */
 
     /* Alias */
     MemoryRegion *target;
@@ -76,6 +77,7 @@ struct AddressSpace {
     ListenerEnt *listeners;
     size_t nlisteners, listeners_cap;
     unsigned notifying;     /* >0 while listeners run: removal only marks */
+    _Atomic uint64_t generation; /* views published (as_generation) */
     bool queued;            /* already in the current rebuild batch */
 };
 
@@ -180,21 +182,26 @@ MemoryRegion *mr_new_container(const char *name, uint64_t size)
     return mr_alloc(name, MR_CONTAINER, size);
 }
 
-MemoryRegion *mr_new_mmio(const char *name, uint64_t size, const MemOps *ops,
-                          void *opaque)
+static void mr_set_ops(MemoryRegion *mr, const MemOps *ops, void *opaque)
 {
     if (!ops)
-        mem_bug("MMIO region '%s' without MemOps", name);
+        mem_bug("device region '%s' without MemOps", mr->name);
     unsigned mn = ops->min_size ? ops->min_size : 1;
     unsigned mx = ops->max_size ? ops->max_size : 8;
     if (!IS_POW2(mn) || !IS_POW2(mx) || mx > 8 || mn > mx)
-        mem_bug("MMIO region '%s': bad access sizes min %u max %u",
-                name, ops->min_size, ops->max_size);
-    MemoryRegion *mr = mr_alloc(name, MR_MMIO, size);
+        mem_bug("device region '%s': bad access sizes min %u max %u",
+                mr->name, ops->min_size, ops->max_size);
     mr->ops = ops;
     mr->opaque = opaque;
     mr->min_size = mn;
     mr->max_size = mx;
+}
+
+MemoryRegion *mr_new_mmio(const char *name, uint64_t size, const MemOps *ops,
+                          void *opaque)
+{
+    MemoryRegion *mr = mr_alloc(name, MR_MMIO, size);
+    mr_set_ops(mr, ops, opaque);
     return mr;
 }
 
@@ -356,6 +363,17 @@ MemoryRegion *mr_new_rom(const char *name, uint64_t size, Error **errp)
     return mr_new_ramlike(name, size, MR_ROM, errp);
 }
 
+MemoryRegion *mr_new_romd(const char *name, uint64_t size, const MemOps *ops, void *opaque,
+                          Error **errp)
+{
+    MemoryRegion *mr = mr_new_ramlike(name, size, MR_ROM, errp);
+    if (!mr)
+        return NULL;
+    mr_set_ops(mr, ops, opaque);
+    mr->romd = true;
+    return mr;
+}
+
 static void mr_destroy(void *p)
 {
     MemoryRegion *mr = p;
@@ -438,8 +456,10 @@ static void builder_insert(Builder *b, size_t at, hwaddr start, uint64_t size,
     fr->size = size;
     fr->mr = mr;
     fr->offset = off;
-    fr->host = mr_is_ramlike(mr) ? mr->host + off : NULL;
-    fr->ram = mr_is_ramlike(mr) ? mr->ram_base + off : RAM_ADDR_INVALID;
+    /* A ROM device out of its read mode is device memory for reads too. */
+    bool direct = mr_is_ramlike(mr) && (!mr->ops || mr->romd);
+    fr->host = direct ? mr->host + off : NULL;
+    fr->ram = direct ? mr->ram_base + off : RAM_ADDR_INVALID;
     fr->readonly = mr->kind == MR_ROM;
 }
 
@@ -605,6 +625,7 @@ static void as_rebuild(AddressSpace *as)
         return;
     }
     atomic_store_explicit(&as->view, nv, memory_order_release);
+    atomic_fetch_add_explicit(&as->generation, 1, memory_order_release);
     if (old)
         retire(old, free);
     run_listeners(as);
@@ -742,6 +763,16 @@ void mr_set_enabled(MemoryRegion *mr, bool enabled)
     mem_changed(mr);
 }
 
+void mr_set_romd(MemoryRegion *mr, bool romd)
+{
+    if (mr->kind != MR_ROM || !mr->ops)
+        mem_bug("mr_set_romd('%s'): not a ROM device", mr->name);
+    if (mr->romd == romd)
+        return;
+    mr->romd = romd;
+    mem_changed(mr);
+}
+
 /* ---- address spaces ----------------------------------------------------- */
 
 AddressSpace *as_new(const char *name, MemoryRegion *root)
@@ -769,6 +800,11 @@ void as_free(AddressSpace *as)
     free(as->listeners);
     free(as->name);
     free(as);
+}
+
+uint64_t as_generation(AddressSpace *as)
+{
+    return atomic_load_explicit(&as->generation, memory_order_acquire);
 }
 
 const char *as_name(const AddressSpace *as) { return as->name; }
@@ -1052,6 +1088,9 @@ static MemTxResult as_access(AddressSpace *as, hwaddr addr, uint8_t *buf,
             } else if (r->host && !r->readonly) {
                 memcpy(r->host + off, buf, n);
                 notify_ram_write(r, off, n);
+            } else if (r->host && r->mr->ops) {
+                /* A ROM device: its writes are commands to the device. */
+                mmio_access(r->mr, r->offset + off, buf, n, true);
             } else if (r->host) {
                 /* Like a real bus: the write completes, the ROM keeps its
                  * contents. */

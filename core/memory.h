@@ -83,6 +83,14 @@ MemoryRegion *mr_new_ram(const char *name, uint64_t size, Error **errp);
 MemoryRegion *mr_new_rom(const char *name, uint64_t size, Error **errp);
 MemoryRegion *mr_new_mmio(const char *name, uint64_t size, const MemOps *ops,
                           void *opaque);
+/* A ROM device (NOR flash): storage like a ROM's (mr_ram_ptr) that the guest
+ * reads and executes directly while the region is in ROM mode; every write
+ * goes to ops->write. mr_set_romd(mr, false) makes reads go to ops->read
+ * too (the device answers commands: status, identification, query), true
+ * returns to direct reads. Kind MR_ROM; starts in ROM mode. */
+MemoryRegion *mr_new_romd(const char *name, uint64_t size, const MemOps *ops, void *opaque,
+                          Error **errp);
+void mr_set_romd(MemoryRegion *mr, bool romd);
 /* A window [offset, offset+size) of target, mappable elsewhere. */
 MemoryRegion *mr_new_alias(const char *name, MemoryRegion *target,
                            uint64_t offset, uint64_t size);
@@ -123,6 +131,9 @@ typedef struct FlatRange {
 AddressSpace *as_new(const char *name, MemoryRegion *root);
 void as_free(AddressSpace *as);
 const char *as_name(const AddressSpace *as);
+/* Counts the views the space has published: a caller that sees it change
+ * across a device access knows the access changed the memory map. */
+uint64_t as_generation(AddressSpace *as);
 MemoryRegion *as_root(const AddressSpace *as);
 
 /* The range containing addr, or NULL if nothing is mapped there. The pointer

@@ -33,7 +33,8 @@ struct Monitor {
     int hist_n;
     int hist_pos;             /* == hist_n: editing a new line */
     bool mux_out;             /* another mux frontend has the focus */
-    bool greeted;             /* banner printed (chardev opened) */
+    bool opened;              /* the chardev is open */
+    bool greeted;             /* banner printed (once, at the first focus) */
 };
 
 /* ---- command tables (global: filled at link time) ----------------------- */
@@ -346,26 +347,39 @@ static void mon_read(void *opaque, const uint8_t *buf, int len)
         input_byte(mon, buf[i]);
 }
 
+static void greet(Monitor *mon)
+{
+    monitor_printf(mon, "ferry %s monitor - type 'help' for more information\n",
+                   FERRY_VERSION);
+    show_prompt(mon);
+    mon->greeted = true;
+}
+
 static void mon_event(void *opaque, ChrEvent ev)
 {
     Monitor *mon = opaque;
     switch (ev) {
     case CHR_EVENT_OPENED:
-        monitor_printf(mon, "ferry %s monitor - type 'help' for more information\n",
-                       FERRY_VERSION);
         mon->len = 0;
         mon->esc = ESC_NONE;
+        mon->opened = true;
+        /* Behind a mux whose focus is elsewhere (the console of
+         * -nographic), the banner waits for the first Ctrl-A c, as QEMU's. */
         if (!mon->mux_out)
-            show_prompt(mon);
-        mon->greeted = true;
+            greet(mon);
         break;
     case CHR_EVENT_CLOSED:
         mon->len = 0;
         mon->esc = ESC_NONE;
+        mon->opened = false;
         break;
     case CHR_EVENT_MUX_IN:
-        if (mon->mux_out && mon->greeted)
-            show_prompt(mon);
+        if (mon->mux_out && mon->opened) {
+            if (mon->greeted)
+                show_prompt(mon);
+            else
+                greet(mon);
+        }
         mon->mux_out = false;
         break;
     case CHR_EVENT_MUX_OUT:

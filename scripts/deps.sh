@@ -3,7 +3,8 @@
 # (apt-get) or macOS (Homebrew). Idempotent: already-present packages are skipped.
 #
 #   scripts/deps.sh            build + unit-test dependencies
-#   scripts/deps.sh guests     + what `make guests` needs (dpkg tools, cpio, arm64 arch)
+#   scripts/deps.sh guests     + what `make guests` needs (dpkg tools, cpio, arm64 arch) and
+#                                the UEFI firmware for virt that check-boot boots (qemu-efi-aarch64)
 #   scripts/deps.sh cross      + aarch64 cross toolchain and qemu-user oracle (ISA tests)
 #   scripts/deps.sh net        + the host side of make check-net: python3, iperf3, tshark
 #   scripts/deps.sh bench      + the yardstick (qemu-system-*), iperf3, dtc (tests/oracle),
@@ -18,7 +19,7 @@ deb_pkgs() {
         case $w in
         build)  echo pkg-config make gcc clang libglib2.0-dev libslirp-dev libcapstone-dev \
                      zlib1g-dev libvdeplug-dev libfdt-dev libcmocka-dev ;;
-        guests) echo cpio gzip dpkg-dev xz-utils zstd kmod binutils ;;
+        guests) echo cpio gzip dpkg-dev xz-utils zstd kmod binutils qemu-efi-aarch64 ;;
         cross)  echo gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static ;;
         net)    echo python3 iperf3 tshark ;;
         bench)  echo qemu-system-arm qemu-system-x86 iperf3 device-tree-compiler python3 iproute2 ;;

@@ -318,8 +318,20 @@ bool tlb_code_page(CPUState *cpu, uint64_t vaddr, int mmu, bool probe, const uin
     if (!e)
         return false;
     if (e->addr_code & TLB_MMIO) {
+        /* Device memory (a flash bank out of read-array mode, MMIO, a
+         * hole): no code to translate. The first instruction of a block
+         * gets a bus error (the target's external abort on the fetch);
+         * a later one ends the block before it. */
+        if (probe)
+            return false;
+        qlog(LOG_GUEST_ERROR, "instruction fetch from device memory at %#" PRIx64
+             " (physical %#" PRIx64 "): bus error\n", vaddr, (uint64_t)f->phys);
+        if (cpu->hooks->transaction_failed)
+            cpu->hooks->transaction_failed(cpu, f->phys, vaddr, MMU_INST_FETCH, mmu,
+                                           MEMTX_DECODE_ERROR, 0);
         fprintf(stderr, "ferry: executing code from device memory (guest address %#" PRIx64
-                ", physical %#" PRIx64 ") is not supported\n", vaddr, (uint64_t)f->phys);
+                ", physical %#" PRIx64 ") is not supported by this target\n", vaddr,
+                (uint64_t)f->phys);
         abort();
     }
     uint64_t page = vaddr & TARGET_PAGE_MASK;
@@ -377,6 +389,7 @@ static void io_write(CPUState *cpu, CPUTLBEntryFull *f, uint64_t addr, unsigned 
     MemTxResult r;
     tcg_stats.mmio_accesses++;
     dev_lock();
+    uint64_t gen = as_generation(cpu->as);
     if (size == 1 || size == 2 || size == 4 || size == 8) {
         r = as_write_uint(cpu->as, phys, size, v);
     } else {
@@ -384,6 +397,11 @@ static void io_write(CPUState *cpu, CPUTLBEntryFull *f, uint64_t addr, unsigned 
         memcpy(b, &v, 8);
         r = as_rw(cpu->as, phys, b, size, true);
     }
+    /* The write changed the memory map (a flash bank left or entered ROM
+     * mode, a BAR moved): this CPU's next access, maybe in this very
+     * block, must see the new map, not wait for the queued flush. */
+    if (as_generation(cpu->as) != gen)
+        tlb_flush_local(cpu);
     dev_unlock();
     if (r != MEMTX_OK && cpu->hooks->transaction_failed)
         cpu->hooks->transaction_failed(cpu, phys, addr, MMU_DATA_STORE, mmu, r, ra);
@@ -418,8 +436,9 @@ static void st_page(CPUState *cpu, uint64_t addr, unsigned size, uint64_t v, int
         return;
     }
     if (flags & TLB_FORCE_SLOW) {
-        qlog(LOG_GUEST_ERROR, "write to ROM at %#" PRIx64 " (physical %#" PRIx64 ") ignored\n", addr,
-             (uint64_t)(f->phys | (addr & ~TARGET_PAGE_MASK)));
+        /* ROM: the memory layer ignores (and logs) the write, or hands it
+         * to a ROM device (flash commands) */
+        io_write(cpu, f, addr, size, v, mmu, ra);
         return;
     }
     if (flags & TLB_NOTDIRTY) {

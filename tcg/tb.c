@@ -621,7 +621,8 @@ bool translator_fetch(TranslatorCtx *tc, uint64_t pc, void *buf, size_t len)
         }
         if (!tc->page_host[k]) {
             bool first = tc->num_insns == 0;
-            if (!tlb_code_page(tc->cpu, page, tc->code_mmu_idx, !first, &tc->page_host[k],
+            /* pc, not the page: a fault names the byte fetched */
+            if (!tlb_code_page(tc->cpu, pc, tc->code_mmu_idx, !first, &tc->page_host[k],
                                &tc->page_ram[k]))
                 return false;
         }

@@ -90,6 +90,7 @@ static int gpex_realize(Device *dev, Error **errp)
     g->pci_io = mr_new_container("pci-io", 64 * KiB);
     g->bus = pci_bus_new(dev, "pcie.0", true, g->pci_mem, g->pci_io, g->machine->as,
                          gpex_swizzle, g->intx, 4);
+    g->bus->allow_zero_address = cfg->allow_zero_address;
     pci_bus_set_msi_sink(g->bus, cfg->msi_sink, cfg->msi_opaque);
     MemoryRegion *sysmem = g->machine->sysmem;
     g->ecam = mr_new_mmio("pcie-ecam", cfg->ecam_size, &ecam_ops, g);

@@ -47,6 +47,7 @@ typedef struct GpexConfig {
     uint64_t mmio_high_size;     /* 0: none */
     hwaddr pio_base;
     uint64_t pio_size;           /* 0: none; at most 64 KiB */
+    bool allow_zero_address;     /* BARs may be placed at address 0 */
     PciMsiSinkFn *msi_sink;      /* NULL: MSI writes go to m->as */
     void *msi_opaque;
 } GpexConfig;

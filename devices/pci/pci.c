@@ -270,9 +270,11 @@ uint64_t pci_bar_addr(PCIDevice *d, int n)
 }
 
 /* Where BAR n should be mapped now, or PCI_BAR_UNMAPPED: its space must be
- * enabled in the command register and the address valid — not 0, not
- * wrapping, inside the BAR's width (32-bit memory below 4 GiB, I/O below
- * 64 KiB), and not the all-ones pattern software writes to size a BAR. */
+ * enabled in the command register and the address valid — not 0 (unless
+ * the bus allows it: nothing legacy lives at 0 on virt, and UEFI puts the
+ * first I/O BAR there), not wrapping, inside the BAR's width (32-bit
+ * memory below 4 GiB, I/O below 64 KiB), and not the all-ones pattern
+ * software writes to size a BAR. */
 static uint64_t bar_target(PCIDevice *d, int n)
 {
     PCIBar *bar = &d->bars[n];
@@ -299,7 +301,8 @@ static uint64_t bar_target(PCIDevice *d, int n)
         }
     }
     addr &= ~(bar->size - 1);
-    if (addr == 0 || addr == sizing || addr > limit - (bar->size - 1))
+    if ((addr == 0 && !d->bus->allow_zero_address) || addr == sizing ||
+        addr > limit - (bar->size - 1))
         return PCI_BAR_UNMAPPED;
     return addr;
 }

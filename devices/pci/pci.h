@@ -68,6 +68,7 @@ struct PCIBus {
     Bus *bus;                   /* type "pci"; devices plug here */
     int number;                 /* bus number (0 for a root bus) */
     bool express;               /* PCIe: devices may use 4 KiB config space */
+    bool allow_zero_address;    /* a BAR at 0 decodes (virt: firmware puts I/O BARs at 0) */
     MemoryRegion *mem, *io;     /* the bus's memory and I/O spaces (BARs) */
     AddressSpace *dma_as;       /* what bus-master DMA and MSI writes reach */
     PCIDevice *devices[256];    /* by devfn */

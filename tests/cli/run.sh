@@ -106,6 +106,14 @@ check 1 "-kernel $kt/short: truncated arm64 Image" $f -M virt -kernel "$kt/short
 check 1 "-initrd /nonexistent/initrd: cannot read file" $f -M virt -kernel "$kt/Image" -initrd /nonexistent/initrd
 check 1 "not an ELF64 little-endian AArch64 executable" $f -M virt -kernel "$f"
 check 1 "do not fit in RAM" $f -M virt -m 4M -kernel "$kt/Image" -initrd "$f"
+{ printf '\037\213\010\000\000\000\000\000\000\003'; head -c 64 /dev/zero; } >"$kt/bad.gz"
+check 1 "-kernel $kt/bad.gz: corrupt gzip data" $f -M virt -kernel "$kt/bad.gz"
+# -dtb: anything but a whole tree is refused before the guest runs.
+check 1 "-dtb $f: not a device tree blob (no FDT magic)" $f -M virt -kernel "$kt/Image" -dtb "$f"
+check 1 "-dtb $kt/short: not a device tree blob (no FDT magic)" $f -M virt -dtb "$kt/short"
+head -c 200 "$kt/s.dtb" >"$kt/cut.dtb"
+check 1 "-dtb $kt/cut.dtb: not a device tree blob (FDT_ERR_TRUNCATED)" $f -M virt -dtb "$kt/cut.dtb"
+check 1 "-dtb /nonexistent.dtb: cannot read file" $f -M virt -dtb /nonexistent.dtb
 rm -rf "$kt"
 # -fw_cfg: QEMU's forms and rules.
 check 1 "exactly one of file= and string= is needed" $f -M none -fw_cfg opt/x

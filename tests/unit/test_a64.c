@@ -406,6 +406,44 @@ static void test_alignment(void **state)
     }
 }
 
+/* ---- negative offsets (UBSan in check-asan: no signed left shifts) --------------------------------- */
+
+static void test_negative_offsets(void **state)
+{
+    (void)state;
+    const uint32_t prog[] = {
+        0x14000006,   /* 0x00: b 0x18 */
+        0xd4200020,   /* 0x04: brk #1 */
+        0x89abcdef,   /* 0x08: literal, low word */
+        0x01234567,   /* 0x0c: literal, high word */
+        0xd4200000,   /* 0x10: brk #0: the end */
+        0xd4200040,   /* 0x14: brk #2 */
+        0x58ffff80,   /* 0x18: ldr x0, 0x08 (-0x10) */
+        0x10ffff21,   /* 0x1c: adr x1, 0x00 (-0x1c) */
+        0xf0ffffe2,   /* 0x20: adrp x2, one page down */
+        0xa9bf07e0,   /* 0x24: stp x0, x1, [sp, #-16]! */
+        0xb4ffff5f,   /* 0x28: cbz xzr, 0x10 (-0x18) */
+    };
+    const TCGCodegen *cg;
+    Caught c;
+    FOR_EACH_CG(cg) {
+        ARMCPU *cpu = new_cpu(cg, "cortex-a57", &c);
+        put(CODE, prog, ARRAY_SIZE(prog));
+        cpu->env.xregs[31] = DATA + 0x100;
+        run(cpu);
+        assert_int_equal(c.excp, EXCP_BKPT);
+        assert_int_equal(c.pc, CODE + 0x10);
+        assert_int_equal(cpu->env.xregs[0], 0x0123456789abcdefull);
+        assert_int_equal(cpu->env.xregs[1], CODE);
+        assert_int_equal(cpu->env.xregs[2], (CODE & ~0xfffull) - 0x1000);
+        assert_int_equal(cpu->env.xregs[31], DATA + 0xf0);
+        uint64_t m[2];
+        memcpy(m, ram + (DATA + 0xf0 - RAM_BASE), sizeof(m));
+        assert_int_equal(m[0], 0x0123456789abcdefull);
+        assert_int_equal(m[1], CODE);
+    }
+}
+
 /* ---- a fault in the middle of a block restores exact state -------------------------------------- */
 
 static void test_fault_mid_block(void **state)
@@ -665,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_features),
         cmocka_unit_test(test_exceptions),
         cmocka_unit_test(test_alignment),
+        cmocka_unit_test(test_negative_offsets),
         cmocka_unit_test(test_fault_mid_block),
         cmocka_unit_test(test_feature_gating),
         cmocka_unit_test(test_monitor_two_cpus),

@@ -150,6 +150,87 @@ static void test_rom(void **state)
     mem_reclaim_retired();
 }
 
+/* A ROM device: direct reads in ROM mode, every write to the device, and
+ * device reads out of ROM mode; each switch changes the view (listeners
+ * flush TLBs). */
+typedef struct RomdDev {
+    uint64_t last_off, last_val;
+    unsigned last_size, writes, reads;
+} RomdDev;
+
+static uint64_t romd_read(void *opaque, hwaddr off, unsigned size)
+{
+    RomdDev *d = opaque;
+    d->reads++;
+    return 0xAB00 | off;
+}
+
+static void romd_write(void *opaque, hwaddr off, uint64_t v, unsigned size)
+{
+    RomdDev *d = opaque;
+    d->writes++;
+    d->last_off = off, d->last_val = v, d->last_size = size;
+}
+
+static void listener_count(void *opaque, AddressSpace *as)
+{
+    (*(int *)opaque)++;
+}
+
+static void test_rom_device(void **state)
+{
+    static const MemOps ops = {.read = romd_read, .write = romd_write, .min_size = 1,
+                               .max_size = 4};
+    RomdDev d = {0};
+    Error *err = NULL;
+    MemoryRegion *root = mr_new_container("system", UINT64_MAX);
+    MemoryRegion *rom = mr_new_romd("flash", 0x1000, &ops, &d, &err);
+    assert_non_null(rom);
+    assert_int_equal(mr_kind(rom), MR_ROM);
+    memset(mr_ram_ptr(rom), 0x5a, 0x1000);
+    mr_add_subregion(root, 0x1000, rom, 0);
+    AddressSpace *as = as_new("memory", root);
+    int calls = 0;
+    as_add_listener(as, listener_count, &calls);
+
+    uint64_t v;
+    assert_non_null(as_lookup(as, 0x1000)->host);
+    assert_int_equal(as_read_uint(as, 0x1010, 4, &v), MEMTX_OK);
+    assert_int_equal(v, 0x5a5a5a5a);
+    assert_int_equal(d.reads, 0);
+    /* Writes reach the device, in its sizes; the storage is untouched. */
+    assert_int_equal(as_write_uint(as, 0x1020, 4, 0x00980098), MEMTX_OK);
+    assert_int_equal(d.writes, 1);
+    assert_int_equal(d.last_off, 0x20);
+    assert_int_equal(d.last_val, 0x00980098);
+    assert_int_equal(as_write_uint(as, 0x1020, 8, 0x1122334455667788ull), MEMTX_OK);
+    assert_int_equal(d.writes, 3);
+    assert_int_equal(d.last_size, 4);
+    assert_int_equal(mr_ram_ptr(rom)[0x20], 0x5a);
+    /* Out of ROM mode: reads go to the device too. */
+    mr_set_romd(rom, false);
+    assert_int_equal(calls, 1);
+    assert_null(as_lookup(as, 0x1000)->host);
+    assert_int_equal(as_read_uint(as, 0x1010, 4, &v), MEMTX_OK);
+    assert_int_equal(v, 0xAB10);
+    assert_int_equal(d.reads, 1);
+    mr_set_romd(rom, false);                /* no change, no call */
+    assert_int_equal(calls, 1);
+    mr_set_romd(rom, true);
+    assert_int_equal(calls, 2);
+    assert_int_equal(as_read_uint(as, 0x1010, 4, &v), MEMTX_OK);
+    assert_int_equal(v, 0x5a5a5a5a);
+    /* DMA may read it in ROM mode only, and never write it. */
+    uint8_t b[4];
+    assert_int_equal(dma_read(as, 0x1000, b, 4), 0);
+    assert_int_not_equal(dma_write(as, 0x1000, b, 4), 0);
+
+    as_free(as);
+    unmap_free(root, rom);
+    mr_free(root);
+    mem_reclaim_retired();
+}
+
 /* ---- MMIO dispatch ------------------------------------------------------ */
 
 static const unsigned sizes[] = {1, 2, 4, 8};
@@ -884,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_ram_rw),
         cmocka_unit_test(test_ram_errors_and_large),
         cmocka_unit_test(test_rom),
+        cmocka_unit_test(test_rom_device),
         cmocka_unit_test(test_mmio_all_size_combinations),
         cmocka_unit_test(test_mmio_exact_sequences),
         cmocka_unit_test(test_access_spanning_ranges),

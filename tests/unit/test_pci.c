@@ -303,10 +303,20 @@ static void test_bar_mapping(void **state)
     rd(0x10200004, 4, &r);
     assert_int_equal(r, MEMTX_DECODE_ERROR);
     assert_true(pci_bar_addr(d, 0) == PCI_BAR_UNMAPPED);
-    /* Address 0 is not a mapping. */
+    /* Address 0 is not a mapping... */
     cfg_wr(df, 0x10, 4, 0);
     cfg_wr(df, 4, 2, PCI_COMMAND_MEMORY);
     assert_true(pci_bar_addr(d, 0) == PCI_BAR_UNMAPPED);
+    /* ... unless the bus allows it (virt's: UEFI puts I/O BARs at 0). */
+    T.gpex->bus->allow_zero_address = true;
+    cfg_wr(df, 0x20, 4, 0);
+    cfg_wr(df, 4, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+    assert_int_equal(pci_bar_addr(d, 0), 0);
+    assert_int_equal(pci_bar_addr(d, 4), 0);
+    assert_int_equal(rd(PIO + 4, 4, &r), 0xcafe);
+    assert_int_equal(r, MEMTX_OK);
+    cfg_wr(df, 4, 2, PCI_COMMAND_MEMORY);
+    T.gpex->bus->allow_zero_address = false;
     /* A 32-bit BAR cannot reach past 4 GiB; a 64-bit BAR that would wrap
      * the address space is not mapped. */
     cfg_wr(df, 0x18, 4, 0xffffc000);

@@ -91,6 +91,12 @@ static void toy_unaligned(CPUState *cpu, uint64_t va, MMUAccessType type, int mm
     toy_raise(cpu, TOY_EXC_ALIGN, va, ra);
 }
 
+static void toy_transaction_failed(CPUState *cpu, hwaddr phys, uint64_t va, MMUAccessType type,
+                                   int mmu, MemTxResult res, uintptr_t ra)
+{
+    toy_raise(cpu, TOY_EXC_BUS, va, ra);
+}
+
 static bool toy_exec_interrupt(CPUState *cpu, uint32_t req)
 {
     ToyEnv *env = toy_env(cpu);
@@ -275,6 +281,7 @@ static const CPUHooks toy_hooks = {
     .translate = toy_translate,
     .tlb_fill = toy_tlb_fill,
     .do_unaligned_access = toy_unaligned,
+    .transaction_failed = toy_transaction_failed,
     .exec_interrupt = toy_exec_interrupt,
     .do_interrupt = toy_do_interrupt,
     .restore_state = toy_restore_state,
@@ -657,6 +664,70 @@ static void test_large_page_flush(void **state)
     }
 }
 
+/* A ROM device (a flash bank): loads read the storage inline while it is
+ * in ROM mode; stores always reach the device, which switches itself out
+ * of ROM mode (then loads reach it too) and back. */
+static MemoryRegion *romd_mr;
+static uint64_t romd_writes;
+
+static uint64_t romd_read(void *opaque, hwaddr off, unsigned size)
+{
+    return 0x51;
+}
+
+static void romd_write(void *opaque, hwaddr off, uint64_t v, unsigned size)
+{
+    romd_writes++;
+    mr_set_romd(romd_mr, (v & 0xff) == 0xff);
+}
+
+static void test_rom_device(void **state)
+{
+    (void)state;
+    static const MemOps ops = { .read = romd_read, .write = romd_write, .min_size = 1,
+                                .max_size = 8 };
+    if (!romd_mr) {
+        romd_mr = mr_new_romd("toy-flash", TARGET_PAGE_SIZE, &ops, NULL, NULL);
+        mr_add_subregion(root, 0x300000, romd_mr, 0);
+    }
+    const TCGCodegen *cg;
+    FOR_EACH_CG(cg) {
+        ToyCPU *c = setup_machine(cg, 0);
+        romd_writes = 0;
+        memset(mr_ram_ptr(romd_mr), 0x5a, TARGET_PAGE_SIZE);
+        c->env.remap = 0x300000;
+        uint32_t prog[] = {
+            toy_insn(T_LI, 4, 0, 0x80), toy_insn(T_SHLI, 4, 4, 16),     /* TOY_REMAP_VA */
+            toy_insn(T_LDW, 1, 4, 8),                                   /* the storage */
+            toy_insn(T_LI, 3, 0, 0x98), toy_insn(T_STW, 3, 4, 0),      /* a command */
+            toy_insn(T_LDW, 2, 4, 8),                                   /* the device */
+            toy_insn(T_LI, 3, 0, 0xff), toy_insn(T_STW, 3, 4, 0),      /* back to ROM */
+            toy_insn(T_LDW, 5, 4, 8),
+            toy_insn(T_HALT, 0, 0, 0),
+        };
+        put_code(0xd00, prog, ARRAY_SIZE(prog));
+        run(c, 0xd00);
+        assert_int_equal(c->env.r[1], 0x5a5a5a5a);
+        assert_int_equal(c->env.r[2], 0x51);
+        assert_int_equal(c->env.r[5], 0x5a5a5a5a);
+        assert_int_equal(romd_writes, 2);
+        assert_int_equal(mr_ram_ptr(romd_mr)[0], 0x5a);     /* stores never wrote it */
+        /* Executing from it out of ROM mode is a bus error on the fetch
+         * (an external abort on Arm), not the end of the emulator. */
+        uint32_t jump[] = {
+            toy_insn(T_LI, 3, 0, 0x98), toy_insn(T_STW, 3, 4, 0),
+            toy_insn(T_ADDI, 4, 4, 0x10), toy_insn(T_JR, 4, 0, 0),
+        };
+        put_code(0xe00, jump, ARRAY_SIZE(jump));
+        uint32_t handler[] = { toy_insn(T_HALT, 0, 0, 0) };
+        put_code(0xf000, handler, 1);
+        run(c, 0xe00);
+        assert_int_equal(c->env.ecause, TOY_EXC_BUS);
+        assert_int_equal(c->env.efar, TOY_REMAP_VA + 0x10);
+        mr_set_romd(romd_mr, true);
+    }
+}
+
 static void *irq_thread(void *arg)
 {
     ToyCPU *c = arg;
@@ -820,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_exception_mid_block),
         cmocka_unit_test(test_indirect_jump_cache),
         cmocka_unit_test(test_large_page_flush),
+        cmocka_unit_test(test_rom_device),
         cmocka_unit_test(test_interrupt_wakes_halted),
         cmocka_unit_test(test_smp_round_robin),
         cmocka_unit_test(test_block_on_two_pages),

@@ -460,6 +460,35 @@ static void test_conversions(void **state)
     free(e);
 }
 
+/* The optimizer makes a new constant for each folded operation; hundreds
+ * in one block grow its table of temp information while it compares
+ * copies (a use-after-free under ASan before the table's pointers were
+ * kept safe across growth). */
+static void test_many_folded_constants(void **state)
+{
+    (void)state;
+    TestEnv *e = xzalloc(sizeof(*e));
+    for (int c = 0; c < NH; c++) {
+        Harness *h = &H[c];
+        TCGContext *s = harness_begin(h);
+        TCGv acc = ir_temp(s, TCG_I64), t = ir_temp(s, TCG_I64);
+        ir_mov(s, acc, h->in[0]);
+        uint64_t want = 0x1234;
+        for (uint64_t i = 0; i < 300; i++) {
+            TCGv k = ir_const64(s, 1000 + i);
+            ir_add(s, t, k, k);                 /* folds to a new constant */
+            ir_add(s, acc, acc, t);
+            want += 2 * (1000 + i);
+        }
+        ir_mov(s, h->out[0], acc);
+        const void *code = harness_finish(h);
+        e->in[0] = 0x1234;
+        harness_run(h, code, e);
+        CHECK(h, e->out[0] == want, "sum of 300 folded constants: %#" PRIx64, e->out[0]);
+    }
+    free(e);
+}
+
 /* ---- double-width ops ---------------------------------------------------- */
 
 static void test_mul2(void **state)
@@ -1175,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_ext16s), cmocka_unit_test(test_ext16u), cmocka_unit_test(test_ext32s),
         cmocka_unit_test(test_ext32u), cmocka_unit_test(test_bswap16), cmocka_unit_test(test_bswap32),
         cmocka_unit_test(test_bswap64), cmocka_unit_test(test_conversions),
+        cmocka_unit_test(test_many_folded_constants),
         cmocka_unit_test(test_mul2), cmocka_unit_test(test_addsub2), cmocka_unit_test(test_bitfields),
         cmocka_unit_test(test_conditions), cmocka_unit_test(test_host_ldst),
         cmocka_unit_test(test_calls), cmocka_unit_test(test_optimizer_many_new_constants),

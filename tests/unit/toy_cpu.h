@@ -26,6 +26,7 @@ enum {
     TOY_EXC_PAGEFAULT = 2,
     TOY_EXC_ALIGN = 3,
     TOY_EXC_IRQ = 4,
+    TOY_EXC_BUS = 5,      /* a bus error (transaction_failed) */
     TOY_EXC_TRAP = 16,    /* + trap number */
 };
 
