@@ -408,7 +408,7 @@ static void test_alignment(void **state)
 
 /* ---- negative offsets (UBSan in check-asan: no signed left shifts) --------------------------------- */
 
-static void test_negative_offsets(void **state)
+static void test_negative_offsets_both_cg(void **state)
 {
     (void)state;
     const uint32_t prog[] = {
@@ -710,7 +710,7 @@ int main(void)
         cmocka_unit_test(test_wfi),
         cmocka_unit_test(test_semihosting_bad_pointers),
         cmocka_unit_test(test_sp_banks),
-        cmocka_unit_test(test_negative_offsets),
+        cmocka_unit_test(test_negative_offsets_both_cg),
     };
     return cmocka_run_group_tests_name("a64", tests, setup, teardown);
 }
