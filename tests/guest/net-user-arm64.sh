@@ -7,10 +7,11 @@
 # check needs (never counted as a pass). Boots and checks:
 #
 #  services: hostname=,domainname=,dnssearch=x2,tftp=DIR,bootfile=NAME,
-#            guestfwd=tcp:10.0.2.100:1234-tcp:127.0.0.1:PORT
+#            tftp-server-name=,guestfwd=tcp:10.0.2.100:1234-tcp:127.0.0.1:PORT
 #    dhcp-options  udhcpc's lease holds the hostname, domain and both
 #                  search domains given
-#    bootfile      the lease names the bootfile and 10.0.2.2 as its server
+#    bootfile      the lease names the bootfile, 10.0.2.2 as its server
+#                  (siaddr) and the tftp-server-name (option 66)
 #    tftp          busybox tftp fetches the bootfile from 10.0.2.2 (512-byte
 #                  blocks); its SHA-256 matches the host's file
 #    tftp-blksize  the same with -b 1428 (the blksize option)
@@ -174,6 +175,7 @@ check_slaac() {
 t=$(token)
 hname=guest-$(echo "$t" | cut -c1-6) dname=dom-$(echo "$t" | cut -c7-12).test
 s1=one-$(echo "$t" | cut -c1-4).example s2=two-$(echo "$t" | cut -c5-8).test
+tname=tftp-$(echo "$t" | cut -c9-14).test
 tftp_dir=$logs/tftp
 boot_name=ferry/boot-$t.bin
 outside=outside-$t.txt
@@ -199,7 +201,7 @@ gtok=guest-gf-$(token) up_bytes=200000 down_bytes=300000
     guest_prelude
     cat <<'EOF'
 printf '#!/bin/sh\n[ "$1" = bound ] && env >/tmp/lease\n' >/tmp/l.sh;chmod +x /tmp/l.sh
-le(){ udhcpc -i eth0 -f -q -n -t 3 -T 2 -s /tmp/l.sh >/dev/null 2>&1&&grep -E '^(hostname|domain|search|boot_file|siaddr)=' /tmp/lease;}
+le(){ udhcpc -i eth0 -f -q -n -t 3 -T 2 -s /tmp/l.sh >/dev/null 2>&1&&grep -E '^(hostname|domain|search|boot_file|siaddr|tftp)=' /tmp/lease;}
 st lease le
 cd /tmp
 tf(){ rm -f /tmp/b;tftp "$@" -g -r @BOOT@ -l /tmp/b 10.0.2.2&&sha256sum /tmp/b;}
@@ -219,7 +221,7 @@ EOF
 } | fill "BOOT=$boot_name" "T=$t" "OUT=$outside" "HOSTIP=$host_ip" "NAME=$dns_name" \
     "UP=$up_bytes" "DOWN=$down_bytes" "GTOK=$gtok" >"$logs/services.sh"
 start_boot services "$(cmd_param <"$logs/services.sh")" \
-    -nic "user,model=virtio-net-pci,hostname=$hname,domainname=$dname,dnssearch=$s1,dnssearch=$s2,tftp=$tftp_dir,bootfile=$boot_name,guestfwd=tcp:10.0.2.100:1234-tcp:127.0.0.1:$gf_port"
+    -nic "user,model=virtio-net-pci,hostname=$hname,domainname=$dname,dnssearch=$s1,dnssearch=$s2,tftp=$tftp_dir,bootfile=$boot_name,tftp-server-name=$tname,guestfwd=tcp:10.0.2.100:1234-tcp:127.0.0.1:$gf_port"
 wait_boot
 
 lease=$(step_out lease)
@@ -231,10 +233,11 @@ else
     fail "services: dhcp-options" "udhcpc status $(step_rc lease); want hostname=$hname domain=$dname" \
         "search='$s1 $s2'; got hostname=$(lv hostname) domain=$(lv domain) search='$(lv search)'"
 fi
-if [ "$(lv boot_file)" = "$boot_name" ] && [ "$(lv siaddr)" = 10.0.2.2 ]; then
-    ok "services: bootfile" "boot_file=$boot_name siaddr=10.0.2.2"
+if [ "$(lv boot_file)" = "$boot_name" ] && [ "$(lv siaddr)" = 10.0.2.2 ] && [ "$(lv tftp)" = "$tname" ]; then
+    ok "services: bootfile" "boot_file=$boot_name siaddr=10.0.2.2 tftp=$tname"
 else
-    fail "services: bootfile" "want boot_file=$boot_name siaddr=10.0.2.2; got boot_file=$(lv boot_file) siaddr=$(lv siaddr)"
+    fail "services: bootfile" "want boot_file=$boot_name siaddr=10.0.2.2 tftp=$tname;" \
+        "got boot_file=$(lv boot_file) siaddr=$(lv siaddr) tftp=$(lv tftp)"
 fi
 for s in tftp tftp-blksize; do
     sha=$(step_out "$s" | awk '$2 == "/tmp/b" { print $1 }')
