@@ -22,6 +22,9 @@
 #  -net nic,model=virtio-net-pci -net user, and the default NIC (no network
 #    options): virtio_net bound over PCI, DHCP
 #
+# The other -netdev user options (DHCP names, TFTP, ICMP, DNS, guestfwd,
+# several hostfwd rules, IPv6, ipv4=/ipv6=off) are net-user-arm64.sh's, the
+# second half of check-net; the helpers both use are in netlib.sh.
 # With FERRY=build/asan/ferry (make check-net-asan), a sanitizer report on
 # a boot's console is one more failed check, "NAME: sanitizers".
 # Throughput is printed as information, never checked. Ports are chosen
@@ -34,131 +37,11 @@
 #
 # Needs python3, iperf3 and tshark on the host (scripts/deps.sh net).
 set -u
-FERRY=${FERRY:-build/ferry}
-BUILD=${BUILD:-build}
-PYTHON=${PYTHON:-python3}
-TIMEOUT=${NET_BOOT_TIMEOUT:-300}
-# With an ASan ferry: memory errors count, leaks at exit do not (they are
-# the command line's, not the network's).
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-export ASAN_OPTIONS
 here=$(cd "$(dirname "$0")" && pwd)
-kit=$BUILD/guests/arm64
+# shellcheck source=tests/guest/netlib.sh
+. "$here/netlib.sh"
 logs=${NET_LOGS:-$BUILD/tests/net}
-label=${NET_LABEL:-check-net}   # the first word of every line printed
-tool() { "$PYTHON" "$here/nettool.py" "$@"; }
-
-for f in "$kit/Image" "$kit/initramfs.cpio.gz"; do
-    [ -f "$f" ] || { echo "$label: $f is missing: run 'make guests'"; exit 1; }
-done
-[ -x "$FERRY" ] || { echo "$label: no emulator at $FERRY: run 'make'"; exit 1; }
-for t in "$PYTHON" iperf3 tshark; do
-    command -v "$t" >/dev/null 2>&1 ||
-        { echo "$label: '$t' is missing on the host: run 'sh scripts/deps.sh net'"; exit 1; }
-done
-
-mkdir -p "$logs"
-rm -f "$logs"/*     # the last run's files (only files: NET_LOGS may be any directory)
-pids=""
-boot_pid=""
-cleanup() {
-    for p in $pids $boot_pid; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-passed=0 failed=0
-ok() { # NAME [INFO...]
-    passed=$((passed + 1))
-    n=$1; shift
-    echo "$label: ok   $n${1:+ ($*)}"
-}
-# fail NAME WHY...: with the tail of the current boot's console ($con)
-fail() {
-    failed=$((failed + 1))
-    n=$1; shift
-    echo "$label: FAIL $n: $*"
-    if [ -n "${con:-}" ] && [ -f "$con" ]; then
-        echo "    console ($con), last lines:"
-        tr -d '\r' <"$con" | tail -n 25 | sed 's/^/    | /'
-    fi
-}
-
-token() { od -An -N8 -tx1 /dev/urandom | tr -d ' \n'; }
-
-# has_mark FILE EVENT KEY=VALUE...: one FERRY-MARK EVENT line of FILE holds
-# every KEY=VALUE given (markers are matched by key, never by position).
-has_mark() {
-    f=$1 ev=$2; shift 2
-    awk -v ev="$ev" -v want="$*" '
-        $1 == "FERRY-MARK" && $2 == ev {
-            n = split(want, w, " "); hit = 1
-            for (i = 1; i <= n; i++) {
-                found = 0
-                for (j = 3; j <= NF; j++) if ($j == w[i]) found = 1
-                if (!found) hit = 0
-            }
-            if (hit) ok = 1
-        }
-        END { exit !ok }' "$f"
-}
-mark_line() { grep "^FERRY-MARK $2 " "$1" | head -n 1; }
-
-# console FILE: the console without carriage returns
-console() { tr -d '\r' <"$1"; }
-
-# start_boot NAME "KERNEL PARAMS" EMULATOR-ARGS...: boots the kit in the
-# background; $con is its console, $marks its markers, $boot_pid boot.sh.
-start_boot() {
-    name=$1 params=$2; shift 2
-    con=$logs/$name.console marks=$logs/$name.marks
-    : >"$con"
-    sh "$here/kit/boot.sh" -q -e "$FERRY" -c max -t "$TIMEOUT" -l "$con" \
-        -a "ferry.net=dhcp $params" arm64 -- "$@" >"$marks" 2>&1 &
-    boot_pid=$!
-}
-# wait_boot: waits for it; $boot_status is boot.sh's status (124: timed out).
-# An emulator built with sanitizers (FERRY=build/asan/ferry) that reported
-# an error fails the boot's "sanitizers" check.
-wait_boot() {
-    boot_status=0
-    wait "$boot_pid" || boot_status=$?
-    boot_pid=""
-    [ "$boot_status" = 124 ] &&
-        echo "$label: note: boot '$name' timed out after ${TIMEOUT}s and was stopped"
-    if grep -a -q -E 'ERROR: AddressSanitizer|runtime error: ' "$con" 2>/dev/null; then
-        fail "$name: sanitizers" "$(tr -d '\r' <"$con" | grep -a -m 1 -E 'ERROR: AddressSanitizer|runtime error: ')"
-    fi
-    return 0
-}
-# wait_console TEXT: until the console holds TEXT (true) or the boot ended (false)
-wait_console() {
-    while kill -0 "$boot_pid" 2>/dev/null; do
-        grep -q "$1" "$con" 2>/dev/null && return 0
-        sleep 0.2
-    done
-    grep -q "$1" "$con" 2>/dev/null
-}
-
-# start_iperf NAME: an iperf3 server for one test (-1) on a free port of
-# 127.0.0.1, JSON to $logs/NAME.json; sets $iperf_port. Tries three ports.
-start_iperf() {
-    for _ in 1 2 3; do
-        iperf_port=$(tool ports 1)
-        rm -f "$logs/$1.json"
-        iperf3 -s -1 -J -B 127.0.0.1 -p "$iperf_port" --logfile "$logs/$1.json" \
-            >"$logs/$1.err" 2>&1 &
-        p=$!
-        pids="$pids $p"
-        if tool waitlisten "$iperf_port" 10 && kill -0 "$p" 2>/dev/null; then
-            return 0
-        fi
-        kill "$p" 2>/dev/null
-    done
-    echo "$label: could not start an iperf3 server: $(cat "$logs/$1.err")"
-    exit 1
-}
+net_setup iperf3 tshark
 
 # The host's TCP server (one for the whole run): answers every line with
 # "HOSTSAYS $host_token got=LINE" and logs what it got.
@@ -196,13 +79,6 @@ guest_script() {
         *)     echo "net-arm64.sh: guest_script: $1?" >&2; exit 2 ;;
         esac
     done
-}
-cmd_param() { sh "$here/kit/encode-cmd.sh" -b; }
-
-# step_rc STEP: the guest's exit status of a step ("none" if it never ended)
-step_rc() {
-    r=$(console "$con" | sed -n "s/^.*NETTEST step=$1 rc=\([0-9]*\).*/\1/p" | tail -n 1)
-    echo "${r:-none}"
 }
 
 # ---- the checks a boot's markers answer ------------------------------------------------
@@ -386,6 +262,4 @@ wait_boot
 check_nic "default NIC" pci 1af4:1000
 check_dhcp "default NIC" 10.0.2.2
 
-con=""
-echo "$label: $passed passed, $failed failed (logs in $logs)"
-[ "$failed" -eq 0 ]
+net_summary
