@@ -13,7 +13,6 @@
  */
 #include "tests/unit/test.h"
 
-#include <capstone/capstone.h>
 
 #include "target/arm/cpu.h"
 #include "tcg/codegen.h"
@@ -22,6 +21,7 @@
 
 #if defined(__x86_64__)
 #include "tcg/x86_64/asm.h"
+#include "tests/unit/golden.h"
 
 #define RAM_BASE 0x40000000ull
 #define CODE 0x40001000ull
@@ -30,45 +30,6 @@ static MemoryRegion *root, *ram_mr;
 static AddressSpace *as;
 static uint8_t *ram;
 static ARMCPU *cpu;
-
-static char *listing(const uint8_t *code, size_t size)
-{
-    csh h;
-    cs_insn *insn;
-    StrBuf sb = { 0 };
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-        return xstrdup("capstone unavailable");
-    size_t n = cs_disasm(h, code, size, (uintptr_t)code, 0, &insn);
-    for (size_t i = 0; i < n; i++) {
-        char ops[160];
-        const char *p = insn[i].op_str;
-        size_t k = 0;
-        while (*p && k < sizeof(ops) - 8) {
-            if (p[0] == '0' && p[1] == 'x') {
-                uint64_t v = strtoull(p, NULL, 16);
-                const char *q = p + 2;
-                while ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f'))
-                    q++;
-                if (v >= (uintptr_t)code && v < (uintptr_t)code + size)
-                    k += (size_t)snprintf(ops + k, sizeof(ops) - k, "+%#" PRIx64,
-                                          v - (uintptr_t)code);
-                else if (v > 0xffffffffull && v < 0xffff800000000000ull)
-                    k += (size_t)snprintf(ops + k, sizeof(ops) - k, "ADDR");
-                else
-                    k += (size_t)snprintf(ops + k, sizeof(ops) - k, "%.*s", (int)(q - p), p);
-                p = q;
-            } else {
-                ops[k++] = *p++;
-            }
-        }
-        ops[k] = 0;
-        sb_printf(&sb, "%s%s%s\n", insn[i].mnemonic, *ops ? " " : "", ops);
-    }
-    if (n)
-        cs_free(insn, n);
-    cs_close(&h);
-    return sb_steal(&sb);
-}
 
 /* Translate the one instruction w at CODE and compare its host code. */
 static void check(uint32_t w, const char *name, const char *want)
@@ -82,17 +43,7 @@ static void check(uint32_t w, const char *name, const char *want)
     arm_cpu_hooks.get_tb_key(cs, &pc, &cs_base, &flags);
     TranslationBlock *tb = tb_gen_code(cs, pc, cs_base, flags, 1 | CF_NOIRQ);
     assert_non_null(tb);
-    char *got = listing(tb->tc, tb->tc_size);
-    const char *pr = getenv("FERRY_GOLDEN_PRINT");
-    if ((pr && *pr) || strcmp(got, want)) {
-        fprintf(stderr, "---- %s: %u bytes\n%s----\n", name, tb->tc_size, got);
-        if (strcmp(got, want)) {
-            fprintf(stderr, "---- expected:\n%s----\n", want);
-            free(got);
-            fail_msg("%s: emitted code changed", name);
-        }
-    }
-    free(got);
+    golden_check(name, tb->tc, tb->tc_size, want);
 }
 
 static void test_add_4s(void **state)
@@ -181,14 +132,14 @@ int main(void)
         cmocka_unit_test(test_eor_16b),
         cmocka_unit_test(test_fadd_d),
     };
-    return cmocka_run_group_tests_name("a64_golden", tests, setup, teardown);
+    return cmocka_run_group_tests_name("a64_golden_simd", tests, setup, teardown);
 }
 
 #else
 
 int main(void)
 {
-    printf("a64_golden: x86-64 hosts only; skipped\n");
+    printf("a64_golden_simd: x86-64 hosts only; skipped\n");
     return 0;
 }
 

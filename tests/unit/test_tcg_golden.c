@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
-#include <capstone/capstone.h>
 
 #include "tcg/codebuf.h"
 #include "tcg/codegen.h"
@@ -21,6 +20,7 @@
 
 #if defined(__x86_64__)
 #include "tcg/x86_64/asm.h"
+#include "tests/unit/golden.h"
 
 /* Like a target's state: registers near env, the CPUState with its TLB at
  * negative offsets (code is generated, not run, so no memory is needed). */
@@ -36,60 +36,11 @@ static CodeBuf *cb;
 static TCGContext *s;
 static TCGv x[8], nzcv, pc;
 
-static char *listing(const void *code, size_t size)
-{
-    csh h;
-    cs_insn *insn;
-    StrBuf sb = { 0 };
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-        return xstrdup("capstone unavailable");
-    size_t n = cs_disasm(h, code, size, (uintptr_t)code, 0, &insn);
-    for (size_t i = 0; i < n; i++) {
-        char ops[160];
-        const char *p = insn[i].op_str;
-        size_t k = 0;
-        /* absolute targets outside the block vary run to run */
-        while (*p && k < sizeof(ops) - 8) {
-            if (p[0] == '0' && p[1] == 'x') {
-                uint64_t v = strtoull(p, NULL, 16);
-                const char *q = p + 2;
-                while ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f'))
-                    q++;
-                if (v >= (uintptr_t)code && v < (uintptr_t)code + size)
-                    k += (size_t)snprintf(ops + k, sizeof(ops) - k, "+%#" PRIx64, v - (uintptr_t)code);
-                else if (v > 0xffffffffull && v < 0xffff800000000000ull)
-                    k += (size_t)snprintf(ops + k, sizeof(ops) - k, "ADDR");
-                else
-                    k += (size_t)snprintf(ops + k, sizeof(ops) - k, "%.*s", (int)(q - p), p);
-                p = q;
-            } else {
-                ops[k++] = *p++;
-            }
-        }
-        ops[k] = 0;
-        sb_printf(&sb, "%s%s%s\n", insn[i].mnemonic, *ops ? " " : "", ops);
-    }
-    if (n)
-        cs_free(insn, n);
-    cs_close(&h);
-    return sb_steal(&sb);
-}
-
 static void check(const char *name, const char *want)
 {
     TCGGenResult r;
     assert_int_equal(tcg_gen_code(s, &r), 0);
-    char *got = listing(r.code, r.size);
-    const char *pr = getenv("FERRY_GOLDEN_PRINT");
-    if ((pr && *pr) || strcmp(got, want)) {
-        fprintf(stderr, "---- %s: %zu bytes\n%s----\n", name, r.size, got);
-        if (strcmp(got, want)) {
-            fprintf(stderr, "---- expected:\n%s----\n", want);
-            free(got);
-            fail_msg("%s: emitted code changed", name);
-        }
-    }
-    free(got);
+    golden_check(name, r.code, r.size, want);
 }
 
 static void test_add_globals(void **state)
