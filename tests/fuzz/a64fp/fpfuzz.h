@@ -6,10 +6,10 @@
  * and the one-line text form of a result, so both sides' outputs compare
  * as strings.
  *
- * The layout is the integer fuzzer's (branch a64, tests/isa/arm/fuzz/
- * fuzz.h: same addresses, same field order, same line format) with the
- * FPSR added to the case and to the result, so that one harness can serve
- * both when the branches meet: the integer side then just reads FPSR too.
+ * The memory map and the code/data fills are the integer fuzzer's
+ * (tests/isa/arm/fuzz/fuzz-layout.h, included); the case and result are
+ * its field order with the FPSR added, and the line format its format
+ * with " fpsr=" added.
  *
  * Compiled for the host (fpfuzz.c, with ferry) and for aarch64 Linux
  * (harness.c, run under qemu-aarch64-static). Both are LP64 and
@@ -18,18 +18,7 @@
 #ifndef A64FP_FUZZ_H
 #define A64FP_FUZZ_H
 
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#define FUZZ_CODE_VA 0x40200000ull
-#define FUZZ_CODE_SIZE 0x1000u
-#define FUZZ_SLOTS (FUZZ_CODE_SIZE / 4)
-#define FUZZ_DATA_VA 0x40300000ull
-#define FUZZ_DATA_SIZE 0x20000u
-#define FUZZ_MAX_INSNS 8
-/* Every code slot not holding a test instruction is BRK #(FUZZ_BRK + slot). */
-#define FUZZ_BRK 0x100u
+#include "../../isa/arm/fuzz/fuzz-layout.h"
 
 typedef struct FuzzCase {
     uint32_t id;
@@ -57,37 +46,6 @@ typedef struct FuzzResult {
     uint64_t v[32][2];
     uint64_t fpsr;
 } FuzzResult;
-
-static inline uint32_t fuzz_brk(unsigned slot)
-{
-    return 0xd4200000u | ((FUZZ_BRK + slot) & 0xffff) << 5;
-}
-
-static inline void fuzz_code_fill(uint32_t *page, const FuzzCase *c)
-{
-    for (unsigned i = 0; i < FUZZ_SLOTS; i++)
-        page[i] = fuzz_brk(i);
-    for (unsigned i = 0; i < c->ninsns && c->slot + i < FUZZ_SLOTS; i++)
-        page[c->slot + i] = c->insns[i];
-}
-
-static inline uint64_t fuzz_xorshift(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
-}
-
-static inline void fuzz_data_fill(uint8_t *data, uint64_t seed)
-{
-    uint64_t s = seed | 1;
-    for (unsigned i = 0; i < FUZZ_DATA_SIZE; i += 8) {
-        uint64_t v = fuzz_xorshift(&s);
-        memcpy(data + i, &v, 8);
-    }
-}
 
 /* One line: the result, then the data bytes that differ from the fill. */
 static inline int fuzz_format(char *buf, size_t size, const FuzzResult *r, const uint8_t *data,
@@ -117,7 +75,5 @@ static inline int fuzz_format(char *buf, size_t size, const FuzzResult *r, const
     n += snprintf(buf + n, size - n, "\n");
     return n;
 }
-
-#define FUZZ_LINE_MAX 8192
 
 #endif

@@ -521,7 +521,7 @@ static void ferry_run(ARMCPU *cpu, const FuzzCase *c, char *line)
 {
     CPUARMState *env = &cpu->env;
     uint8_t *code = ram + (FUZZ_CODE_VA - RAM_BASE), *data = ram + (FUZZ_DATA_VA - RAM_BASE);
-    fuzz_code_fill((uint32_t *)code, c);
+    fuzz_code_fill((uint32_t *)code, c->insns, c->ninsns, c->slot);
     fuzz_data_fill(data, c->mem_seed);
     tb_flush();
     arm_cpu_reset_to(cpu, FUZZ_CODE_VA + 4ull * c->slot, 1);

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
     static char line[FUZZ_LINE_MAX];
     FuzzCase c;
     while (fread(&c, sizeof(c), 1, f) == 1) {
-        fuzz_code_fill(code, &c);
+        fuzz_code_fill(code, c.insns, c.ninsns, c.slot);
         __builtin___clear_cache((char *)code, (char *)code + FUZZ_CODE_SIZE);
         fuzz_data_fill(data, c.mem_seed);
         memset(&res, 0, sizeof(res));
